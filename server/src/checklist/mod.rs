@@ -1,0 +1,219 @@
+//! The checklist model: what a markdown document says, with byte ranges.
+//!
+//! `parse` turns markdown into a [`Document`]: headings with GitHub anchors, GFM
+//! task items, status-table rows, links, code-span references (env vars, paths),
+//! env requirements from code spans and fenced env blocks, review dates,
+//! placeholders and HTML comments (for suppressions). Nothing here touches the
+//! file system: whether a path or variable exists is the rules' business.
+
+use std::ops::Range;
+
+use crate::date::Date;
+
+mod parse;
+
+pub use parse::parse;
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub front_matter: FrontMatter,
+    /// Every heading in document order.
+    pub headings: Vec<Heading>,
+    /// Every GFM task item in document order (parents before children).
+    pub tasks: Vec<Task>,
+    /// Rows of status tables, in document order.
+    pub status_rows: Vec<StatusRow>,
+    /// Links, images and reference definitions, in document order.
+    pub links: Vec<Link>,
+    /// Env var and path references from code spans, in document order.
+    pub references: Vec<Reference>,
+    /// Variables required with (optionally) a value: `NAME=value` code spans and fenced env blocks.
+    pub env_requirements: Vec<EnvRequirement>,
+    /// Review and update dates.
+    pub dates: Vec<DateMention>,
+    /// Unfilled template text outside code.
+    pub placeholders: Vec<Placeholder>,
+    /// HTML comments (outside code), for suppression directives and explicit markers.
+    pub html_comments: Vec<HtmlComment>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `readiness: true` (or false) when present.
+    pub readiness: Option<bool>,
+    /// `packs: [...]` when present.
+    pub packs: Vec<String>,
+    /// Byte range of the whole front matter block including its `---` fences; empty if none.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text of the heading (inline markup removed, `{#id}` removed).
+    pub title: String,
+    /// GitHub anchor (`monitoring--observability`, duplicates suffixed `-1`), or the explicit `{#id}`.
+    pub anchor: String,
+    /// Range of the heading line(s) without the trailing newline.
+    pub range: Range<usize>,
+    /// From the heading's start to the start of the next heading of the same or higher level
+    /// (or the end of the document).
+    pub section: Range<usize>,
+    /// Index of the enclosing heading (lower level) in `headings`.
+    pub parent: Option<usize>,
+}
+
+/// Done, partial, open or not applicable: the state of a task or a status row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemState {
+    Done,
+    Partial,
+    Open,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub checked: bool,
+    /// Plain text of the item's own first paragraph (without nested items).
+    pub text: String,
+    /// Range of the item from its list marker to the end of its own text (not its children),
+    /// trailing whitespace and blank lines trimmed.
+    pub range: Range<usize>,
+    /// Range of the `[ ]` / `[x]` marker.
+    pub marker_range: Range<usize>,
+    /// Index of the enclosing task in `tasks`, when nested under one.
+    pub parent: Option<usize>,
+    /// Index of the innermost heading above it in `headings`.
+    pub heading: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRow {
+    pub state: ItemState,
+    /// Plain text of the first cell (the item's name).
+    pub label: String,
+    /// Plain text of the status cell.
+    pub status_text: String,
+    /// Range of the whole row line.
+    pub range: Range<usize>,
+    /// Range of the status cell's content.
+    pub status_range: Range<usize>,
+    /// Range of the evidence cell's content, when the table has an evidence-like column.
+    pub evidence_range: Option<Range<usize>>,
+    pub heading: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Inline,
+    Image,
+    /// `[label]: target` reference definition.
+    Definition,
+    /// `[text][label]` using a definition: the target is the definition's.
+    Reference,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written (URL-decoded? no: as written, trailing spaces trimmed).
+    pub target: String,
+    /// Plain text of the link (alt text for images, label for definitions).
+    pub text: String,
+    /// Range of the whole link construct.
+    pub range: Range<usize>,
+    /// Range of the destination text inside the source, when it can be found there.
+    pub target_range: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefKind {
+    /// An env var name. `strict` when it matches `[A-Z][A-Z0-9]*(_[A-Z0-9]+)+`; a
+    /// non-strict one (`PORT`) counts only when some config file defines it.
+    EnvVar { name: String, value: Option<String>, strict: bool },
+    /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`).
+    /// One starting with `/` may be a URL route: the rules decide by checking the disk.
+    Path { path: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub kind: RefKind,
+    /// Range of the code span's content (inside the backticks).
+    pub range: Range<usize>,
+    /// The task it sits in (its own text, not a child's), if any.
+    pub task: Option<usize>,
+    /// The status row it sits in, if any.
+    pub row: Option<usize>,
+    /// Whether it sits in the row's evidence cell.
+    pub in_evidence: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvRequirement {
+    pub name: String,
+    /// The required value, None for placeholders (`...`, `<secret>`, `sk-...`, `changeme`, empty).
+    pub value: Option<String>,
+    /// Range of `NAME=value` (code span content or fenced-block line).
+    pub range: Range<usize>,
+    pub task: Option<usize>,
+    pub row: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateKind {
+    /// next_review, review_by, "Next Review": a deadline.
+    NextReview,
+    /// last_reviewed, last_updated, updated, reviewed, last_audited, "Last Updated", "Status: Updated".
+    LastReviewed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    pub kind: DateKind,
+    pub date: Date,
+    /// Range of the date text itself.
+    pub range: Range<usize>,
+    /// Range of the whole line (or front matter entry) holding it.
+    pub line_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    pub text: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlComment {
+    /// Text between `<!--` and `-->`, trimmed.
+    pub body: String,
+    pub range: Range<usize>,
+}
+
+impl Document {
+    /// Index of the innermost heading whose section holds `offset`.
+    pub fn heading_at(&self, offset: usize) -> Option<usize> {
+        self.headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.section.contains(&offset))
+            .max_by_key(|(_, h)| h.level)
+            .map(|(i, _)| i)
+    }
+
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.headings.iter().any(|h| h.anchor.eq_ignore_ascii_case(anchor))
+    }
+}
+
+impl Task {
+    pub fn state(&self) -> ItemState {
+        if self.checked {
+            ItemState::Done
+        } else {
+            ItemState::Open
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! What the analysis produces: findings with byte ranges, and the edits that fix them.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// How loud a finding is. Ordered from most to least severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+}
+
+/// A place in another file (or the same one) that explains a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Workspace-relative path with `/` separators.
+    pub path: String,
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// Workspace-relative path with `/` separators.
+    pub path: String,
+    /// Byte range in the file's text.
+    pub range: Range<usize>,
+    pub message: String,
+    /// One line naming what to do about it.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    /// Ready-made fixes: front ends turn these into edits without re-deriving anything.
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, path: &str, range: Range<usize>, message: String) -> Self {
+        Finding {
+            code,
+            severity: crate::rules::default_severity(code),
+            path: path.to_string(),
+            range,
+            message,
+            help: None,
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// A named fix: a list of edits applied together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    /// Whether an editor may offer it as the preferred quick fix.
+    pub preferred: bool,
+    pub edits: Vec<FileEdit>,
+}
+
+/// One change to one file. Ranges are byte offsets in the file's current text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileEdit {
+    /// Create a new file; never overwrites an existing one.
+    Create { path: String, contents: String },
+    /// Replace a byte range of an existing file (an empty range inserts).
+    Replace {
+        path: String,
+        range: Range<usize>,
+        text: String,
+    },
+}

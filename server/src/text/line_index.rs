@@ -1,0 +1,183 @@
+//! Byte offset <-> (line, column) conversion for every position encoding.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` (as LSP defines them). Columns count
+//! UTF-8 bytes, UTF-16 code units or Unicode scalar values. Offsets inside a
+//! character or past the end are clamped, never a panic.
+
+/// How columns are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    /// Unicode scalar values; also what the CLI's 1-based columns count.
+    Utf32,
+}
+
+/// A 0-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; always starts with 0.
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    line_starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { line_starts, len: text.len() }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte range of a line's content, without its terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.len..self.len;
+        };
+        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Position of a byte offset. An offset inside a character counts as that character's start.
+    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let prefix = &text[start..offset];
+        let col = match enc {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.encode_utf16().count(),
+            Encoding::Utf32 => prefix.chars().count(),
+        };
+        LineCol { line: line as u32, col: col as u32 }
+    }
+
+    /// Byte offset of a position, or None when the line does not exist. A column past
+    /// the end of the line clamps to the line's end (as LSP asks); a column inside a
+    /// character clamps to that character's start.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> Option<usize> {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return None;
+        }
+        let range = self.line_range(text, line);
+        let content = &text[range.clone()];
+        let want = pos.col as usize;
+        let mut units = 0;
+        for (i, ch) in content.char_indices() {
+            let width = match enc {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+                Encoding::Utf32 => 1,
+            };
+            if units + width > want {
+                return Some(range.start + i);
+            }
+            units += width;
+        }
+        Some(range.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str, enc: Encoding) {
+        let idx = LineIndex::new(text);
+        for (offset, ch) in text.char_indices() {
+            if ch == '\n' && text[..offset].ends_with('\r') {
+                continue; // inside a CRLF terminator: clamps to the line end
+            }
+            let pos = idx.position(text, offset, enc);
+            assert_eq!(idx.offset(text, pos, enc), Some(offset), "{enc:?} offset {offset} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn round_trips_emoji_cjk_and_line_endings() {
+        let samples = [
+            "plain\nlines\n",
+            "- [x] 👩‍👩‍👧 family `A_B=1`\n",
+            "⚠️ 要改善 | ✅\r\nnext\rlone cr\n",
+            "\u{feff}# BOM heading\n- [ ] item",
+            "",
+        ];
+        for text in samples {
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                round_trip(text, enc);
+            }
+        }
+    }
+
+    #[test]
+    fn counts_columns_per_encoding() {
+        let text = "a😀b\n";
+        let idx = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        assert_eq!(idx.position(text, b, Encoding::Utf8).col, 5);
+        assert_eq!(idx.position(text, b, Encoding::Utf16).col, 3);
+        assert_eq!(idx.position(text, b, Encoding::Utf32).col, 2);
+    }
+
+    #[test]
+    fn treats_cr_lf_and_lone_cr_as_line_ends() {
+        let text = "a\r\nb\rc\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.position(text, text.find('c').unwrap(), Encoding::Utf8), LineCol { line: 2, col: 0 });
+        assert_eq!(&text[idx.line_range(text, 0)], "a");
+    }
+
+    #[test]
+    fn clamps_out_of_range_positions() {
+        let text = "ab\ncd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16), Some(2));
+        assert_eq!(idx.offset(text, LineCol { line: 7, col: 0 }, Encoding::Utf16), None);
+        assert_eq!(idx.position(text, 999, Encoding::Utf8), LineCol { line: 1, col: 2 });
+    }
+}

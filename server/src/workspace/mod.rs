@@ -1,0 +1,1 @@
+//! Workspace discovery and indices.
