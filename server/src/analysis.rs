@@ -1,1 +1,160 @@
-//! (work in progress)
+//! Running the rules over a workspace: packs, rules, severities from settings, suppressions.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::date::Date;
+use crate::model::Finding;
+use crate::packs::{self, Pack, PackError};
+use crate::rules::{ChecklistCx, ConfigCx, RULES};
+use crate::suppress::Suppressions;
+use crate::workspace::Workspace;
+
+/// Which files to analyse.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every checklist and every config file.
+    All,
+    /// These checklists only (and the findings they cause in config files).
+    Checklists(Vec<String>),
+}
+
+/// The packs a workspace selects (readiness.toml `packs`, default `baseline`).
+pub fn workspace_packs(ws: &Workspace) -> Result<Vec<Pack>, PackError> {
+    let names = if ws.settings.packs.is_empty() {
+        vec!["baseline".to_string()]
+    } else {
+        ws.settings.packs.clone()
+    };
+    packs::resolve(&names, &ws.root)
+}
+
+/// Findings of one checklist (some of which may sit in config files it constrains),
+/// before severities and suppressions are applied.
+pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(file) = ws.file(path) else {
+        return out;
+    };
+    let (Some(text), Some(doc), Some(lines)) =
+        (file.text.as_deref(), file.document(), file.lines.as_deref())
+    else {
+        return out;
+    };
+    // A checklist may choose its own packs in front matter.
+    let own_packs;
+    let packs = if doc.front_matter.packs.is_empty() {
+        packs
+    } else {
+        own_packs =
+            packs::resolve(&doc.front_matter.packs, &ws.root).unwrap_or_else(|_| packs.to_vec());
+        &own_packs
+    };
+    let cx = ChecklistCx {
+        ws,
+        path,
+        text,
+        doc,
+        lines,
+        today,
+        packs,
+    };
+    for rule in RULES {
+        rule.check_checklist(&cx, &mut out);
+    }
+    out
+}
+
+/// Findings of one config file (secrets), before severities and suppressions.
+pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(file) = ws.file(path) else {
+        return out;
+    };
+    let (Some(text), Some(config)) = (file.text.as_deref(), file.config()) else {
+        return out;
+    };
+    let cx = ConfigCx {
+        ws,
+        path,
+        text,
+        config,
+        profile: file.profile,
+    };
+    for rule in RULES {
+        rule.check_config(&cx, &mut out);
+    }
+    out
+}
+
+/// Applies rule levels from settings and the suppression comments of each file, then sorts.
+pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut by_file: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for mut f in findings {
+        let Some(severity) = ws.settings.severity(f.code, f.severity) else {
+            continue;
+        };
+        if ws.settings.rules.contains_key(f.code) {
+            f.severity = severity;
+        }
+        by_file.entry(f.path.clone()).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (path, mut findings) in by_file {
+        if let (Some(file), Some(lines)) = (ws.file(&path), ws.line_index(&path)) {
+            let suppressions = suppressions_of(file);
+            suppressions.apply(&path, lines, today, &mut findings);
+            // Expired waivers obey rule levels too.
+            findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
+        }
+        findings.sort_by(|a, b| {
+            (a.range.start, a.code, &a.message).cmp(&(b.range.start, b.code, &b.message))
+        });
+        findings.dedup();
+        out.extend(findings);
+    }
+    out
+}
+
+/// Suppression comments of a file: HTML comments in markdown, `#` comments in config.
+pub fn suppressions_of(file: &crate::workspace::SourceFile) -> Suppressions {
+    if let Some(doc) = file.document() {
+        Suppressions::from_comments(
+            doc.html_comments
+                .iter()
+                .map(|c| (c.body.as_str(), c.range.clone())),
+        )
+    } else if let Some(cfg) = file.config() {
+        Suppressions::from_comments(cfg.comments.iter().map(|(b, r)| (b.as_str(), r.clone())))
+    } else {
+        Suppressions::default()
+    }
+}
+
+/// Every finding in scope, in path and position order.
+pub fn analyze(ws: &Workspace, today: Date, scope: &Scope) -> Result<Vec<Finding>, PackError> {
+    let packs = workspace_packs(ws)?;
+    let checklists: Vec<&str> = match scope {
+        Scope::All => ws.checklists().map(String::as_str).collect(),
+        Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
+    };
+    let mut findings: Vec<Finding> = checklists
+        .par_iter()
+        .flat_map_iter(|p| check_checklist(ws, p, today, &packs))
+        .collect();
+    if matches!(scope, Scope::All) {
+        let configs: Vec<&str> = ws
+            .files()
+            .filter(|(_, f)| f.config().is_some())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        findings.extend(
+            configs
+                .par_iter()
+                .flat_map_iter(|p| check_config(ws, p))
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(finish(ws, today, findings))
+}

@@ -12,5 +12,10 @@ pub fn profile_of(_path: &str) -> Profile {
 
 /// Parses a config file of a known kind. Never panics; keeps going past syntax errors.
 pub fn parse_config(kind: ConfigKind, _text: &str) -> ConfigFile {
-    ConfigFile { kind, defs: Vec::new(), env_files: Vec::new(), comments: Vec::new() }
+    ConfigFile {
+        kind,
+        defs: Vec::new(),
+        env_files: Vec::new(),
+        comments: Vec::new(),
+    }
 }

@@ -1,8 +1,119 @@
-//! Rules: one file per rule, each with its code, default severity and `explain` text.
+//! Rules: one file per rule, each with its code, default severity, `explain` text and tests.
+//! Adding a rule means one new file and one line in [`RULES`].
 
-use crate::model::Severity;
+use crate::checklist::Document;
+use crate::config::{ConfigFile, Profile};
+use crate::date::Date;
+use crate::model::{Finding, Severity};
+use crate::packs::Pack;
+use crate::text::LineIndex;
+use crate::workspace::Workspace;
+
+mod broken_link;
+mod duplicate_item;
+mod env_mismatch;
+mod env_unset;
+mod missing_evidence;
+mod missing_section;
+mod placeholder;
+mod secret_in_repo;
+mod stale_review;
+mod unchecked;
+
+/// What `readiness rules` and `readiness explain` print about a rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown: what it finds, why it matters, how to fix or silence it.
+    pub explain: &'static str,
+}
+
+/// What a rule sees when it checks one checklist.
+pub struct ChecklistCx<'a> {
+    pub ws: &'a Workspace,
+    pub path: &'a str,
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub lines: &'a LineIndex,
+    pub today: Date,
+    pub packs: &'a [Pack],
+}
+
+/// What a rule sees when it checks one config file.
+pub struct ConfigCx<'a> {
+    pub ws: &'a Workspace,
+    pub path: &'a str,
+    pub text: &'a str,
+    pub config: &'a ConfigFile,
+    pub profile: Profile,
+}
+
+pub trait Rule: Sync {
+    fn info(&self) -> &'static RuleInfo;
+    fn check_checklist(&self, _cx: &ChecklistCx, _out: &mut Vec<Finding>) {}
+    fn check_config(&self, _cx: &ConfigCx, _out: &mut Vec<Finding>) {}
+}
+
+pub static RULES: &[&dyn Rule] = &[
+    &broken_link::BrokenLink,
+    &missing_evidence::MissingEvidence,
+    &env_mismatch::EnvMismatch,
+    &env_unset::EnvUnset,
+    &stale_review::StaleReview,
+    &placeholder::Placeholder,
+    &secret_in_repo::SecretInRepo,
+    &missing_section::MissingSection,
+    &duplicate_item::DuplicateItem,
+    &unchecked::Unchecked,
+];
+
+/// Rules produced outside [`RULES`]: by the suppression engine and by settings loading.
+pub static EXTRA: &[RuleInfo] = &[
+    RuleInfo {
+        code: "expired-waiver",
+        severity: Severity::Warning,
+        summary: "a `readiness-waive` comment's `until` date has passed",
+        explain: include_str!("docs/expired-waiver.md"),
+    },
+    RuleInfo {
+        code: "invalid-config",
+        severity: Severity::Error,
+        summary: "readiness.toml cannot be read: unknown key, bad value or TOML syntax",
+        explain: include_str!("docs/invalid-config.md"),
+    },
+];
+
+/// Every rule's info, in listing order.
+pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
+    RULES.iter().map(|r| r.info()).chain(EXTRA.iter())
+}
+
+pub fn info(code: &str) -> Option<&'static RuleInfo> {
+    all().find(|i| i.code == code)
+}
+
+pub fn is_known(code: &str) -> bool {
+    info(code).is_some()
+}
 
 /// The default severity of a rule code.
-pub fn default_severity(_code: &str) -> Severity {
-    Severity::Warning
+pub fn default_severity(code: &str) -> Severity {
+    info(code).map_or(Severity::Warning, |i| i.severity)
 }
+
+/// The text of a checklist task or row's line, trimmed, for messages.
+pub(crate) fn snippet(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= max {
+        line.to_string()
+    } else {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;

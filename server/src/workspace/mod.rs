@@ -1,1 +1,165 @@
-//! Workspace discovery and indices.
+//! The workspace: every file under a root, the parsed checklists and config files,
+//! and the indices the rules query (paths, env var definitions, heading anchors).
+
+mod discover;
+mod git;
+mod index;
+
+pub use index::LoadError;
+mod resolve;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+pub use discover::{find_root, is_markdown, MAX_FILE_SIZE};
+pub use resolve::{levenshtein, normalize, PathResolution};
+
+use crate::checklist::Document;
+use crate::config::{ConfigFile, ConfigKind, Profile};
+use crate::settings::Settings;
+use crate::text::LineIndex;
+
+/// What a file is to the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Markdown,
+    Config(ConfigKind),
+    /// Any other file: only its existence matters (evidence, link targets).
+    Other,
+}
+
+/// A file's parsed contents.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Markdown(Arc<Document>),
+    Config(Arc<ConfigFile>),
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub kind: FileKind,
+    /// Text of markdown and config files (others are not read).
+    pub text: Option<Arc<str>>,
+    pub lines: Option<Arc<LineIndex>>,
+    pub parsed: Parsed,
+    pub is_checklist: bool,
+    pub profile: Profile,
+}
+
+impl SourceFile {
+    pub fn document(&self) -> Option<&Document> {
+        match &self.parsed {
+            Parsed::Markdown(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn config(&self) -> Option<&ConfigFile> {
+        match &self.parsed {
+            Parsed::Config(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// Where one env var is defined: a file and the index of the definition in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefSite {
+    pub path: String,
+    pub index: usize,
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub settings: Settings,
+    /// Every file kept by the walk, by workspace-relative `/` path.
+    files: BTreeMap<String, SourceFile>,
+    /// Every folder holding a kept file, and every folder walked.
+    dirs: HashSet<String>,
+    /// File name -> paths, to resolve a path by its unique suffix.
+    by_name: HashMap<String, Vec<String>>,
+    /// Env var name -> definitions in config files.
+    env: HashMap<String, Vec<DefSite>>,
+    /// Files that were skipped, with why (shown by `--verbose`).
+    pub notes: Vec<String>,
+    tracked: OnceLock<Option<HashSet<String>>>,
+    /// Files analysed as checklists because they were named explicitly.
+    forced: HashSet<String>,
+}
+
+/// How to load a workspace.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--config FILE`: settings from this file instead of `<root>/readiness.toml`.
+    pub config_file: Option<PathBuf>,
+    /// Files analysed as checklists whatever their names (given explicitly on the command line).
+    pub forced_checklists: Vec<String>,
+}
+
+impl Workspace {
+    pub fn file(&self, path: &str) -> Option<&SourceFile> {
+        self.files.get(path)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&String, &SourceFile)> {
+        self.files.iter()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Paths of the checklists, sorted.
+    pub fn checklists(&self) -> impl Iterator<Item = &String> {
+        self.files
+            .iter()
+            .filter(|(_, f)| f.is_checklist)
+            .map(|(p, _)| p)
+    }
+
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path)?.text.as_deref()
+    }
+
+    pub fn line_index(&self, path: &str) -> Option<&LineIndex> {
+        self.files.get(path)?.lines.as_deref()
+    }
+
+    /// Definitions of an env var across all config files.
+    pub fn env_defs(&self, name: &str) -> &[DefSite] {
+        self.env.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every env var name defined somewhere, sorted.
+    pub fn env_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.env.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn def(&self, site: &DefSite) -> Option<&crate::config::EnvDef> {
+        self.files.get(&site.path)?.config()?.defs.get(site.index)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+
+    /// The absolute path of a workspace-relative one.
+    pub fn abs(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+
+    /// The workspace-relative `/` path of an absolute one inside the root.
+    pub fn rel(&self, abs: &Path) -> Option<String> {
+        let rel = abs.strip_prefix(&self.root).ok()?;
+        let s: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(s.join("/"))
+    }
+}

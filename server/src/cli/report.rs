@@ -1,0 +1,362 @@
+//! One report model, built from the core's findings, that every output format renders.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::CheckArgs;
+use crate::analysis::{analyze, Scope};
+use crate::checklist::{Document, ItemState};
+use crate::date::Date;
+use crate::model::{Finding, Severity};
+use crate::text::{Encoding, LineIndex};
+use crate::workspace::{find_root, LoadOptions, Workspace};
+
+#[derive(Debug, Clone)]
+pub struct Position {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in Unicode scalar values.
+    pub column: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct RelatedOut {
+    pub path: String,
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Relative to the first PATH argument, with `/`.
+    pub path: String,
+    pub start: Position,
+    pub end: Position,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Vec<RelatedOut>,
+    /// The source lines the range covers (for snippets), with the first line's number.
+    pub source: Vec<String>,
+    /// Stable across runs: code, path and the trimmed source line, plus an occurrence count.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    pub total: usize,
+    pub done: usize,
+    pub partial: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionOut {
+    pub title: String,
+    pub line: usize,
+    pub level: u8,
+    pub tasks: Counts,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChecklistOut {
+    pub path: String,
+    pub tasks: Counts,
+    pub status_rows: Counts,
+    pub sections: Vec<SectionOut>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub checklists: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub checklists: Vec<ChecklistOut>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    pub notes: Vec<String>,
+}
+
+/// One workspace to analyse and what to analyse in it.
+struct Job {
+    root: PathBuf,
+    scope: Scope,
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, String> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| format!("cannot read the current folder: {e}"))?
+            .join(p)
+    };
+    // Lexical clean-up of `.` and `..` so relative paths print nicely.
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// `path` relative to `base`, with `/` and `..` where needed.
+fn relative_to(path: &Path, base: &Path) -> String {
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn jobs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<Job>), String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut files_by_root: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let mut base = None;
+    for p in &paths {
+        let abs = absolute(p)?;
+        let meta = std::fs::metadata(&abs).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            base.get_or_insert(abs.clone());
+            jobs.push(Job {
+                root: abs,
+                scope: Scope::All,
+            });
+        } else {
+            base.get_or_insert_with(|| abs.parent().map(Path::to_path_buf).unwrap_or_default());
+            let root = find_root(&abs);
+            let rel = relative_to(&abs, &root);
+            files_by_root.entry(root).or_default().push(rel);
+        }
+    }
+    for (root, files) in files_by_root {
+        jobs.push(Job {
+            root,
+            scope: Scope::Checklists(files),
+        });
+    }
+    Ok((base.unwrap_or_default(), jobs))
+}
+
+fn position(index: &LineIndex, text: &str, offset: usize) -> Position {
+    let p = index.position(text, offset, Encoding::Utf32);
+    Position {
+        line: p.line as usize + 1,
+        column: p.col as usize + 1,
+    }
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+impl Report {
+    pub fn build(args: &CheckArgs, today: Date) -> Result<Report, String> {
+        let (base, jobs) = jobs(&args.paths)?;
+        let mut report = Report::default();
+        let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
+        for job in jobs {
+            let forced = match &job.scope {
+                Scope::Checklists(f) => f.clone(),
+                Scope::All => Vec::new(),
+            };
+            let options = LoadOptions {
+                config_file: args.config.clone(),
+                forced_checklists: forced,
+            };
+            let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
+            let findings = analyze(&ws, today, &job.scope).map_err(|e| e.to_string())?;
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| args.include_hints || f.severity != Severity::Hint)
+                .collect();
+            let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
+            report.summary.files += ws.file_count();
+            report.notes.extend(ws.notes.iter().cloned());
+            let checklists: Vec<String> = match &job.scope {
+                Scope::All => ws.checklists().cloned().collect(),
+                Scope::Checklists(f) => f.clone(),
+            };
+            for path in &checklists {
+                let Some(doc) = ws.file(path).and_then(|f| f.document()) else {
+                    continue;
+                };
+                let lines = ws
+                    .line_index(path)
+                    .expect("a parsed document has a line index");
+                let mut entry = checklist_entry(&out_path(path), doc, lines);
+                for f in findings.iter().filter(|f| &f.path == path) {
+                    match f.severity {
+                        Severity::Error => entry.errors += 1,
+                        Severity::Warning => entry.warnings += 1,
+                        Severity::Info => entry.infos += 1,
+                        Severity::Hint => entry.hints += 1,
+                    }
+                }
+                report.checklists.push(entry);
+            }
+            report.summary.checklists += checklists.len();
+            for f in findings {
+                let (Some(text), Some(index)) = (ws.text(&f.path), ws.line_index(&f.path)) else {
+                    continue;
+                };
+                let start = position(index, text, f.range.start);
+                let end_offset = if f.range.end > f.range.start {
+                    f.range.end
+                } else {
+                    f.range.start
+                };
+                let end = position(index, text, end_offset);
+                let source: Vec<String> = (start.line..=end.line)
+                    .map(|l| text[index.line_range(text, l - 1)].to_string())
+                    .collect();
+                let key = fnv1a(&format!(
+                    "{}\u{0}{}\u{0}{}",
+                    f.code,
+                    f.path,
+                    source.first().map_or("", |s| s.trim())
+                ));
+                let n = fingerprints.entry(key).or_insert(0);
+                *n += 1;
+                let related = f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
+                            (Some(t), Some(i)) => position(i, t, r.range.start).line,
+                            _ => 1,
+                        };
+                        RelatedOut {
+                            path: out_path(&r.path),
+                            line,
+                            message: r.message.clone(),
+                        }
+                    })
+                    .collect();
+                match f.severity {
+                    Severity::Error => report.summary.errors += 1,
+                    Severity::Warning => report.summary.warnings += 1,
+                    Severity::Info => report.summary.infos += 1,
+                    Severity::Hint => report.summary.hints += 1,
+                }
+                report.diagnostics.push(Diagnostic {
+                    path: out_path(&f.path),
+                    start,
+                    end,
+                    severity: f.severity,
+                    code: f.code,
+                    message: f.message,
+                    help: f.help,
+                    related,
+                    source,
+                    fingerprint: format!("{key:016x}:{n}"),
+                });
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOut {
+    let tasks = Counts {
+        total: doc.tasks.len(),
+        done: doc.tasks.iter().filter(|t| t.checked).count(),
+        partial: 0,
+    };
+    let rows = &doc.status_rows;
+    let status_rows = Counts {
+        total: rows
+            .iter()
+            .filter(|r| r.state != ItemState::NotApplicable)
+            .count(),
+        done: rows.iter().filter(|r| r.state == ItemState::Done).count(),
+        partial: rows
+            .iter()
+            .filter(|r| r.state == ItemState::Partial)
+            .count(),
+    };
+    let sections = doc
+        .headings
+        .iter()
+        .filter_map(|h| {
+            let inside: Vec<_> = doc
+                .tasks
+                .iter()
+                .filter(|t| h.section.contains(&t.range.start))
+                .collect();
+            if inside.is_empty() {
+                return None;
+            }
+            Some(SectionOut {
+                title: h.title.clone(),
+                line: lines.line_of(h.range.start) + 1,
+                level: h.level,
+                tasks: Counts {
+                    total: inside.len(),
+                    done: inside.iter().filter(|t| t.checked).count(),
+                    partial: 0,
+                },
+            })
+        })
+        .collect();
+    ChecklistOut {
+        path: path.to_string(),
+        tasks,
+        status_rows,
+        sections,
+        errors: 0,
+        warnings: 0,
+        infos: 0,
+        hints: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_when_needed() {
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.md"), Path::new("/a")),
+            "b/c.md"
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/x.env"), Path::new("/a/docs")),
+            "../x.env"
+        );
+        assert_eq!(relative_to(Path::new("/a"), Path::new("/a")), ".");
+    }
+}

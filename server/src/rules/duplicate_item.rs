@@ -1,0 +1,82 @@
+//! `duplicate-item`: the same task twice in one section.
+
+use std::collections::HashMap;
+
+use super::{ChecklistCx, Rule, RuleInfo};
+use crate::model::{Finding, Related, Severity};
+
+pub struct DuplicateItem;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "duplicate-item",
+    severity: Severity::Info,
+    summary: "the same task text appears twice in one section",
+    explain: include_str!("docs/duplicate-item.md"),
+};
+
+fn normalize(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Rule for DuplicateItem {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        // Same heading and same parent task: "Verify" under two different parents is not a repeat.
+        let mut first: HashMap<(Option<usize>, Option<usize>, String), usize> = HashMap::new();
+        for (i, task) in cx.doc.tasks.iter().enumerate() {
+            let key = normalize(&task.text);
+            if key.is_empty() {
+                continue;
+            }
+            match first.get(&(task.heading, task.parent, key.clone())) {
+                None => {
+                    first.insert((task.heading, task.parent, key), i);
+                }
+                Some(&j) => {
+                    let original = &cx.doc.tasks[j];
+                    let line = cx.lines.line_of(original.range.start) + 1;
+                    out.push(
+                        Finding::new(
+                            INFO.code,
+                            cx.path,
+                            task.range.clone(),
+                            format!(
+                                "\"{}\" is already listed in this section (line {line})",
+                                super::snippet(&task.text, 60)
+                            ),
+                        )
+                        .with_help("remove one of them, or reword them to say what differs")
+                        .with_related(Related {
+                            path: cx.path.to_string(),
+                            range: original.range.clone(),
+                            message: "first listed here".to_string(),
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn repeats_in_one_section_fire_once_per_repeat() {
+        let out = check(
+            "duplicate-item",
+            &[("readiness.md", "## A\n- [ ] Run load test\n- [x] run  LOAD test\n## B\n- [ ] Run load test\n- [ ] Parent\n  - [ ] Verify\n- [ ] Other\n  - [ ] Verify\n")],
+        );
+        assert_eq!(
+            out,
+            ["readiness.md:3: \"run  LOAD test\" is already listed in this section (line 2)"]
+        );
+    }
+}

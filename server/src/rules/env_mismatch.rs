@@ -1,0 +1,167 @@
+//! `env-mismatch`: production config sets a variable to a value the checklist forbids.
+
+use super::secret_in_repo::display_value;
+use super::{ChecklistCx, Rule, RuleInfo};
+use crate::config::{EnvDef, Profile, Quote};
+use crate::model::{FileEdit, Finding, Fix, Related, Severity};
+
+pub struct EnvMismatch;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "env-mismatch",
+    severity: Severity::Error,
+    summary: "a production config sets a variable to another value than the checklist requires",
+    explain: include_str!("docs/env-mismatch.md"),
+};
+
+/// Booleans compare by meaning (`True`, `"yes"`, `1`); everything else exactly.
+fn normalize_bool(v: &str) -> Option<bool> {
+    match v
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "true" | "yes" | "on" | "1" => Some(true),
+        "false" | "no" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+pub(crate) fn values_agree(required: &str, actual: &str) -> bool {
+    match (normalize_bool(required), normalize_bool(actual)) {
+        (Some(a), Some(b)) => a == b,
+        _ => required == actual,
+    }
+}
+
+/// The edit that sets a definition's value, keeping its quoting.
+pub(crate) fn set_value_edit(path: &str, def: &EnvDef, value: &str) -> FileEdit {
+    let mut range = def.value_range.clone();
+    if def.quote != Quote::None && range.len() >= 2 {
+        range = range.start + 1..range.end - 1;
+    }
+    let text = match def.quote {
+        Quote::Double => value.replace('\\', "\\\\").replace('"', "\\\""),
+        _ => value.to_string(),
+    };
+    FileEdit::Replace {
+        path: path.to_string(),
+        range,
+        text,
+    }
+}
+
+impl Rule for EnvMismatch {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        for req in &cx.doc.env_requirements {
+            let Some(required) = &req.value else { continue };
+            for site in cx.ws.env_defs(&req.name) {
+                let Some(file) = cx.ws.file(&site.path) else {
+                    continue;
+                };
+                if file.profile != Profile::Production {
+                    continue;
+                }
+                let Some(def) = cx.ws.def(site) else { continue };
+                if values_agree(required, &def.value) {
+                    continue;
+                }
+                let shown = display_value(&req.name, &def.value);
+                let line = cx.lines.line_of(req.range.start) + 1;
+                let fix = Fix {
+                    title: format!(
+                        "Set {}={} in {}",
+                        req.name,
+                        display_value(&req.name, required),
+                        site.path
+                    ),
+                    preferred: true,
+                    edits: vec![set_value_edit(&site.path, def, required)],
+                };
+                out.push(
+                    Finding::new(
+                        INFO.code,
+                        &site.path,
+                        def.value_range.clone(),
+                        format!(
+                            "`{}` is `{shown}` in this production config, but {}:{line} requires `{}`",
+                            req.name,
+                            cx.path,
+                            display_value(&req.name, required)
+                        ),
+                    )
+                    .with_help(format!("set {}={} here, or change the checklist", req.name, display_value(&req.name, required)))
+                    .with_related(Related {
+                        path: cx.path.to_string(),
+                        range: req.range.clone(),
+                        message: "required here".to_string(),
+                    })
+                    .with_fix(fix.clone()),
+                );
+                out.push(
+                    Finding::new(
+                        INFO.code,
+                        cx.path,
+                        req.range.clone(),
+                        format!(
+                            "{} sets `{}` to `{shown}`, not `{}`",
+                            site.path,
+                            req.name,
+                            display_value(&req.name, required)
+                        ),
+                    )
+                    .with_help(format!(
+                        "set it in {}, or change this requirement",
+                        site.path
+                    ))
+                    .with_related(Related {
+                        path: site.path.clone(),
+                        range: def.range.clone(),
+                        message: format!("{} defined here", req.name),
+                    })
+                    .with_fix(fix),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn booleans_compare_by_meaning() {
+        assert!(values_agree("false", "False"));
+        assert!(values_agree("false", "0"));
+        assert!(values_agree("true", "yes"));
+        assert!(!values_agree("false", "true"));
+        assert!(!values_agree("info", "debug"));
+    }
+
+    #[test]
+    fn production_value_differing_fires_on_both_sides() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/readiness.md", "# R\n- [ ] Disable dev auth (`DEV_AUTH_ENABLED=false`)\n- [ ] `LOG_LEVEL=info`\n"),
+                (".env.production", "DEV_AUTH_ENABLED=true\nLOG_LEVEL=\"info\"\n"),
+                (".env", "DEV_AUTH_ENABLED=true\n"),
+                ("deploy/values-prod.yaml", "env:\n  DEV_AUTH_ENABLED: \"False\"\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `DEV_AUTH_ENABLED` is `true` in this production config, but docs/readiness.md:2 requires `false`",
+                "docs/readiness.md:2: .env.production sets `DEV_AUTH_ENABLED` to `true`, not `false`",
+            ]
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! `missing-section`: the checklist has no heading for a section the rubric pack requires.
+
+use super::{ChecklistCx, Rule, RuleInfo};
+use crate::model::{FileEdit, Finding, Fix, Severity};
+use crate::packs::PackSection;
+
+pub struct MissingSection;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "missing-section",
+    severity: Severity::Warning,
+    summary: "the checklist has no heading covering a section of the selected rubric pack",
+    explain: include_str!("docs/missing-section.md"),
+};
+
+impl Rule for MissingSection {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        let sections: Vec<&PackSection> = cx.packs.iter().flat_map(|p| &p.sections).collect();
+        let covered_by = |s: &PackSection| {
+            cx.doc
+                .headings
+                .iter()
+                .position(|h| s.matches_heading(&h.title))
+        };
+        // Where the document's title sits: findings point there, at the top of the file.
+        let anchor = cx.doc.headings.first().map_or(0..0, |h| h.range.clone());
+        let mut seen = std::collections::HashSet::new();
+        for (i, section) in sections.iter().enumerate() {
+            if !section.required
+                || !seen.insert(section.id.as_str())
+                || covered_by(section).is_some()
+            {
+                continue;
+            }
+            // Insert before the heading of the next pack section the document has, so the
+            // pack's order is kept; else at the end.
+            let insert_at = sections[i + 1..]
+                .iter()
+                .filter_map(|s| covered_by(s))
+                .map(|h| cx.doc.headings[h].range.start)
+                .min();
+            let level = cx
+                .doc
+                .headings
+                .iter()
+                .find(|h| sections.iter().any(|s| s.matches_heading(&h.title)))
+                .map_or(2, |h| h.level);
+            let mut body = format!("{} {}\n\n", "#".repeat(level as usize), section.title);
+            for item in section
+                .items
+                .iter()
+                .filter(|it| it.level == crate::packs::Level::Must)
+            {
+                body.push_str(&item.line);
+                body.push('\n');
+            }
+            let (offset, text) = match insert_at {
+                Some(o) => (o, format!("{body}\n")),
+                None => {
+                    let sep = if cx.text.ends_with("\n\n") || cx.text.is_empty() {
+                        ""
+                    } else if cx.text.ends_with('\n') {
+                        "\n"
+                    } else {
+                        "\n\n"
+                    };
+                    (cx.text.len(), format!("{sep}{body}"))
+                }
+            };
+            let aliases = section
+                .aliases
+                .iter()
+                .take(4)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Finding::new(
+                    INFO.code,
+                    cx.path,
+                    anchor.clone(),
+                    format!(
+                        "no section covers {} (a heading such as: {aliases})",
+                        section.title
+                    ),
+                )
+                .with_help(format!(
+                    "add a \"{}\" section, or choose packs in readiness.toml",
+                    section.title
+                ))
+                .with_fix(Fix {
+                    title: format!("Insert {} section", section.title),
+                    preferred: true,
+                    edits: vec![FileEdit::Replace {
+                        path: cx.path.to_string(),
+                        range: offset..offset,
+                        text,
+                    }],
+                }),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn reports_each_uncovered_required_section_once() {
+        let text = "# Launch\n\n## Security\n## Secrets & configuration\n## Monitoring & Observability\n## Data & Backup\n## Performance\n## Testing & CI/CD\n## Rollback Procedures\n";
+        let out = check("missing-section", &[("readiness.md", text)]);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0].starts_with("readiness.md:1: no section covers Incident Response"),
+            "{out:?}"
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! `secret-in-repo`: a tracked config file holds a secret-looking value.
+//!
+//! The value itself never reaches any output: messages show at most its first four
+//! characters, and every other rule shows env values through [`display_value`].
+
+use super::{ConfigCx, Rule, RuleInfo};
+use crate::config::Profile;
+use crate::model::{Finding, Severity};
+
+pub struct SecretInRepo;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "secret-in-repo",
+    severity: Severity::Error,
+    summary: "a git-tracked config file (not an example) holds a secret-looking value",
+    explain: include_str!("docs/secret-in-repo.md"),
+};
+
+const SECRET_KEY_WORDS: &[&str] = &[
+    "SECRET",
+    "TOKEN",
+    "PASSWORD",
+    "PASSWD",
+    "PRIVATE_KEY",
+    "API_KEY",
+    "APIKEY",
+    "ACCESS_KEY",
+    "CLIENT_SECRET",
+];
+
+/// Whether a variable name says it holds a secret.
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_KEY_WORDS.iter().any(|w| upper.contains(w))
+}
+
+/// A value that points elsewhere or says "fill me in" is not a secret.
+fn is_reference_or_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || v.contains("${")
+        || v.starts_with('$')
+        || v.contains("{{")
+        || v.contains("...")
+        || (v.starts_with('<') && v.ends_with('>'))
+        || [
+            "changeme",
+            "change-me",
+            "change_me",
+            "xxx",
+            "todo",
+            "tbd",
+            "none",
+            "null",
+            "placeholder",
+            "secret",
+            "password",
+            "example",
+            "dummy",
+            "test",
+            "false",
+            "true",
+        ]
+        .contains(&lower.as_str())
+        || lower.starts_with("your-")
+        || lower.starts_with("your_")
+        || lower.chars().all(|c| c == 'x' || c == '*')
+}
+
+/// The credential format a value has, if any (`AKIA…`, `ghp_…`, `sk-…`, PEM private keys).
+pub fn credential_format(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    let alnum_tail = |prefix: &str, min: usize| {
+        v.strip_prefix(prefix).is_some_and(|t| {
+            t.len() >= min
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+    };
+    if v.contains("PRIVATE KEY-----") && v.contains("-----BEGIN") {
+        Some("a PEM private key")
+    } else if v.len() == 20
+        && (v.starts_with("AKIA") || v.starts_with("ASIA"))
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        Some("an AWS access key id")
+    } else if alnum_tail("github_pat_", 20) {
+        Some("a GitHub fine-grained token")
+    } else if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+        .iter()
+        .any(|p| alnum_tail(p, 20))
+    {
+        Some("a GitHub token")
+    } else if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
+        .iter()
+        .any(|p| alnum_tail(p, 10))
+    {
+        Some("a Slack token")
+    } else if alnum_tail("sk-", 20) {
+        Some("an API secret key (sk-…)")
+    } else {
+        None
+    }
+}
+
+/// Whether a definition's value should be treated as a secret wherever it is shown.
+pub fn looks_secret(name: &str, value: &str) -> bool {
+    credential_format(value).is_some() || (secret_name(name) && !is_reference_or_placeholder(value))
+}
+
+/// A value as it may appear in any output: secret-looking values masked to at most their
+/// first four characters.
+pub fn display_value(name: &str, value: &str) -> String {
+    if !looks_secret(name, value) {
+        return value.to_string();
+    }
+    let chars = value.chars().count();
+    if chars <= 8 {
+        "****".to_string()
+    } else {
+        format!("{}…", value.chars().take(4).collect::<String>())
+    }
+}
+
+impl Rule for SecretInRepo {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_config(&self, cx: &ConfigCx, out: &mut Vec<Finding>) {
+        if cx.profile == Profile::Example {
+            return;
+        }
+        let mut tracked = None;
+        for def in &cx.config.defs {
+            let why = match credential_format(&def.value) {
+                Some(format) => format!("holds what looks like {format}"),
+                None if secret_name(&def.name) && !is_reference_or_placeholder(&def.value) => {
+                    "names a secret and has a literal value".to_string()
+                }
+                None => continue,
+            };
+            // Only ask git once a candidate exists: most files have none.
+            if !*tracked.get_or_insert_with(|| cx.ws.is_tracked(cx.path)) {
+                return;
+            }
+            out.push(
+                Finding::new(
+                    INFO.code,
+                    cx.path,
+                    def.value_range.clone(),
+                    format!("`{}` {why} (`{}`) in a file git tracks", def.name, display_value(&def.name, &def.value)),
+                )
+                .with_help("move the value to a secret manager or an untracked file, rotate it, and reference it instead"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::check_in_git;
+
+    #[test]
+    fn recognises_credential_formats() {
+        assert!(credential_format("AKIAIOSFODNN7EXAMPLE").is_some());
+        assert!(credential_format("ghp_abcdefghijklmnopqrstuvwxyz0123456789").is_some());
+        assert!(credential_format("sk-proj0123456789abcdefghij").is_some());
+        assert!(credential_format("xoxb-1234567890-abc").is_some());
+        assert!(credential_format("-----BEGIN RSA PRIVATE KEY-----\nMII").is_some());
+        assert!(credential_format("sk-...").is_none());
+        assert!(credential_format("production").is_none());
+    }
+
+    #[test]
+    fn never_shows_more_than_four_characters() {
+        assert_eq!(display_value("JWT_SECRET", "s3cr3t-value-123"), "s3cr…");
+        assert_eq!(display_value("JWT_SECRET", "short"), "****");
+        assert_eq!(display_value("LOG_LEVEL", "info"), "info");
+        assert_eq!(
+            display_value("JWT_SECRET", "${{ secrets.JWT }}"),
+            "${{ secrets.JWT }}"
+        );
+    }
+
+    #[test]
+    fn tracked_secrets_fire_and_examples_or_untracked_do_not() {
+        let out = check_in_git(
+            "secret-in-repo",
+            &[
+                (".env.production", "JWT_SECRET=s3cr3t-value-123\nLOG_LEVEL=info\nDB_PASSWORD=\nAPI_KEY=${API_KEY}\n"),
+                (".env.example", "JWT_SECRET=s3cr3t-value-123\n"),
+                ("deploy/app.yaml", "env:\n  - name: AWS_KEY_ID\n    value: AKIAIOSFODNN7EXAMPLE\n"),
+            ],
+            &[".env.local"],
+            &[(".env.local", "JWT_SECRET=s3cr3t-value-123\n")],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `JWT_SECRET` names a secret and has a literal value (`s3cr…`) in a file git tracks",
+                "deploy/app.yaml:3: `AWS_KEY_ID` holds what looks like an AWS access key id (`AKIA…`) in a file git tracks",
+            ]
+        );
+        assert!(out.iter().all(|l| !l.contains("s3cr3t-value")));
+    }
+}

@@ -1,0 +1,180 @@
+//! Walking a root: gitignore semantics, hidden files included, symlinks kept inside the root.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// Files larger than this are listed (they exist, for evidence) but never read.
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Folders never walked: version control internals and dependency or build output.
+const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
+
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".mdx") || lower.ends_with(".markdown")
+}
+
+/// The workspace root for a file: its nearest ancestor holding `readiness.toml` or `.git`,
+/// else its own folder.
+pub fn find_root(file: &Path) -> PathBuf {
+    let start = file.parent().unwrap_or(Path::new("."));
+    for dir in start.ancestors() {
+        if dir.join(crate::settings::FILE_NAME).is_file() || dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+    }
+    start.to_path_buf()
+}
+
+pub(super) struct Walked {
+    /// Workspace-relative paths of files to keep, with their sizes.
+    pub files: Vec<(String, u64)>,
+    pub dirs: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Walks `root` on all cores. Unreadable entries, loops and vanished files become notes.
+pub(super) fn walk(root: &Path) -> Walked {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let out = Mutex::new(Walked {
+        files: Vec::new(),
+        dirs: Vec::new(),
+        notes: Vec::new(),
+    });
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        })
+        .threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(8),
+        )
+        .build_parallel();
+    walker.run(|| {
+        let out = &out;
+        let canonical_root = &canonical_root;
+        let mut local = Walked {
+            files: Vec::new(),
+            dirs: Vec::new(),
+            notes: Vec::new(),
+        };
+        // Flush the thread's batch when the visitor is dropped at the end of the walk.
+        struct Flush<'a> {
+            local: Walked,
+            out: &'a Mutex<Walked>,
+        }
+        impl Drop for Flush<'_> {
+            fn drop(&mut self) {
+                if let Ok(mut out) = self.out.lock() {
+                    out.files.append(&mut self.local.files);
+                    out.dirs.append(&mut self.local.dirs);
+                    out.notes.append(&mut self.local.notes);
+                }
+            }
+        }
+        let _ = &mut local;
+        let mut flush = Flush { local, out };
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    flush.local.notes.push(format!("skipped: {e}"));
+                    return WalkState::Continue;
+                }
+            };
+            let Some(rel) = relative(root, entry.path()) else {
+                return WalkState::Continue;
+            };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if ft.is_dir() {
+                flush.local.dirs.push(rel);
+            } else if ft.is_file() {
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                flush.local.files.push((rel, size));
+            } else if ft.is_symlink() {
+                // Kept only when it points at a file inside the root; folders behind links
+                // are not walked (no loops, nothing outside the root).
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(canonical_root) && target.is_file() => {
+                        let size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+                        flush.local.files.push((rel, size));
+                    }
+                    Ok(target) if target.starts_with(canonical_root) && target.is_dir() => {
+                        flush.local.dirs.push(rel);
+                    }
+                    Ok(_) => flush
+                        .local
+                        .notes
+                        .push(format!("{rel}: symlink out of the root, not followed")),
+                    Err(e) => flush
+                        .local
+                        .notes
+                        .push(format!("{rel}: broken symlink ({e})")),
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut walked = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.files.sort_unstable();
+    walked.dirs.sort_unstable();
+    walked
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut s = String::new();
+    for c in rel.components() {
+        if !s.is_empty() {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    Some(s)
+}
+
+/// Whether a markdown file's name makes it a checklist.
+pub(super) fn name_says_checklist(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        "readiness",
+        "checklist",
+        "go-live",
+        "golive",
+        "launch",
+        "prr",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checklist_names() {
+        for yes in [
+            "docs/PRODUCTION_READINESS.md",
+            "go-live.md",
+            "LaunchPlan.mdx",
+            "prr.md",
+            "a/checklist-v2.markdown",
+        ] {
+            assert!(name_says_checklist(yes), "{yes}");
+        }
+        for no in ["README.md", "docs/checklist/notes.md", "approval.md"] {
+            assert!(!name_says_checklist(no), "{no}");
+        }
+    }
+}

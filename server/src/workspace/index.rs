@@ -1,0 +1,249 @@
+//! Loading a workspace and keeping its indices in step with file changes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+use super::discover::{self, name_says_checklist, MAX_FILE_SIZE};
+use super::{DefSite, FileKind, LoadOptions, Parsed, SourceFile, Workspace};
+use crate::config::{self, Profile};
+use crate::settings::{Settings, SettingsError, FILE_NAME};
+use crate::text::LineIndex;
+
+/// Why a workspace could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}")]
+    Settings(#[from] SettingsError),
+    #[error("{}: not a folder", .0.display())]
+    NotADirectory(std::path::PathBuf),
+}
+
+fn kind_of(path: &str) -> FileKind {
+    if discover::is_markdown(path) {
+        FileKind::Markdown
+    } else if let Some(k) = config::classify(path) {
+        FileKind::Config(k)
+    } else {
+        FileKind::Other
+    }
+}
+
+/// Reads a file as text for analysis; None (with a note) for what cannot be analysed.
+fn read_text(abs: &Path, rel: &str, size: u64, notes: &mut Vec<String>) -> Option<Arc<str>> {
+    if size > MAX_FILE_SIZE {
+        notes.push(format!("{rel}: skipped, larger than 4 MiB ({size} bytes)"));
+        return None;
+    }
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            notes.push(format!("{rel}: skipped, cannot read ({e})"));
+            return None;
+        }
+    };
+    if bytes.contains(&0) {
+        notes.push(format!("{rel}: skipped, binary"));
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(Arc::from(s)),
+        Err(_) => {
+            notes.push(format!("{rel}: skipped, not UTF-8"));
+            None
+        }
+    }
+}
+
+impl Workspace {
+    /// Walks `root` and parses every markdown and config file.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Workspace, LoadError> {
+        if !root.is_dir() {
+            return Err(LoadError::NotADirectory(root.to_path_buf()));
+        }
+        let settings = match &options.config_file {
+            Some(path) => Settings::load(path)?,
+            None => {
+                let path = root.join(FILE_NAME);
+                if path.is_file() {
+                    Settings::load(&path)?
+                } else {
+                    Settings::defaults()
+                }
+            }
+        };
+        Ok(Workspace::load_with_settings(root, settings, options))
+    }
+
+    /// Walks `root` with the given settings (the language server keeps going with defaults
+    /// when readiness.toml is broken).
+    pub fn load_with_settings(root: &Path, settings: Settings, options: &LoadOptions) -> Workspace {
+        let walked = discover::walk(root);
+        let forced: HashSet<&str> = options
+            .forced_checklists
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let loaded: Vec<(String, SourceFile, Vec<String>)> = walked
+            .files
+            .par_iter()
+            .map(|(rel, size)| {
+                let mut notes = Vec::new();
+                let kind = kind_of(rel);
+                let text = match kind {
+                    FileKind::Other => None,
+                    _ => read_text(&root.join(rel), rel, *size, &mut notes),
+                };
+                let file = build_file(rel, kind, text, &settings, forced.contains(rel.as_str()));
+                (rel.clone(), file, notes)
+            })
+            .collect();
+
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            settings,
+            files: BTreeMap::new(),
+            dirs: walked.dirs.into_iter().collect(),
+            by_name: HashMap::new(),
+            env: HashMap::new(),
+            notes: walked.notes,
+            tracked: OnceLock::new(),
+            forced: options.forced_checklists.iter().cloned().collect(),
+        };
+        for (rel, file, mut notes) in loaded {
+            ws.notes.append(&mut notes);
+            ws.files.insert(rel, file);
+        }
+        // Forced files outside the walk (ignored by .gitignore, say) still get analysed.
+        for rel in &options.forced_checklists {
+            if !ws.files.contains_key(rel) {
+                let mut notes = Vec::new();
+                let text = read_text(&root.join(rel), rel, 0, &mut notes);
+                let file = build_file(rel, FileKind::Markdown, text, &ws.settings, true);
+                ws.notes.append(&mut notes);
+                ws.files.insert(rel.clone(), file);
+            }
+        }
+        ws.rebuild_indices();
+        ws
+    }
+
+    /// Replaces a file's text (an open editor buffer), or re-reads it from disk when `text`
+    /// is None; a file gone from disk is removed. Indices are kept in step.
+    pub fn set_file(&mut self, rel: &str, text: Option<Arc<str>>) {
+        let kind = kind_of(rel);
+        let forced = self.forced.contains(rel);
+        let abs = self.root.join(rel);
+        let text = match text {
+            Some(t) => Some(t),
+            None if !abs.is_file() => {
+                self.files.remove(rel);
+                self.rebuild_indices();
+                return;
+            }
+            None if kind == FileKind::Other => None,
+            None => {
+                let size = std::fs::metadata(&abs).map(|m| m.len()).unwrap_or(0);
+                read_text(&abs, rel, size, &mut self.notes)
+            }
+        };
+        let file = build_file(rel, kind, text, &self.settings, forced);
+        let is_new = self.files.insert(rel.to_string(), file).is_none();
+        if is_new {
+            let mut dir = rel;
+            while let Some(i) = dir.rfind('/') {
+                dir = &dir[..i];
+                self.dirs.insert(dir.to_string());
+            }
+        }
+        self.rebuild_indices();
+    }
+
+    fn rebuild_indices(&mut self) {
+        self.by_name.clear();
+        self.env.clear();
+        for (path, file) in &self.files {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            self.by_name
+                .entry(name.to_string())
+                .or_default()
+                .push(path.clone());
+            if let Some(cfg) = file.config() {
+                for (index, def) in cfg.defs.iter().enumerate() {
+                    self.env.entry(def.name.clone()).or_default().push(DefSite {
+                        path: path.clone(),
+                        index,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether git tracks `rel`; false outside a git work tree.
+    pub fn is_tracked(&self, rel: &str) -> bool {
+        self.tracked
+            .get_or_init(|| super::git::tracked_files(&self.root))
+            .as_ref()
+            .is_some_and(|t| t.contains(rel))
+    }
+}
+
+fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> bool {
+    if settings
+        .checklist_exclude
+        .as_ref()
+        .is_some_and(|g| g.is_match(rel))
+    {
+        return false;
+    }
+    match front_matter {
+        Some(false) => return false,
+        Some(true) => return true,
+        None => {}
+    }
+    name_says_checklist(rel)
+        || settings
+            .checklist_include
+            .as_ref()
+            .is_some_and(|g| g.is_match(rel))
+}
+
+fn build_file(
+    rel: &str,
+    kind: FileKind,
+    text: Option<Arc<str>>,
+    settings: &Settings,
+    forced: bool,
+) -> SourceFile {
+    let lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
+    let mut profile = config::profile_of(rel);
+    if profile != Profile::Example
+        && settings
+            .production
+            .as_ref()
+            .is_some_and(|g| g.is_match(rel))
+    {
+        profile = Profile::Production;
+    }
+    let (parsed, is_checklist) = match (kind, text.as_deref()) {
+        (FileKind::Markdown, Some(t)) => {
+            let doc = crate::checklist::parse(t);
+            let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
+            (Parsed::Markdown(Arc::new(doc)), is)
+        }
+        (FileKind::Config(k), Some(t)) => {
+            (Parsed::Config(Arc::new(config::parse_config(k, t))), false)
+        }
+        _ => (Parsed::None, false),
+    };
+    SourceFile {
+        kind,
+        text,
+        lines,
+        parsed,
+        is_checklist,
+        profile,
+    }
+}

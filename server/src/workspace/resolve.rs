@@ -1,0 +1,185 @@
+//! Resolving a path written in a checklist to files of the workspace.
+
+use globset::Glob;
+
+use super::Workspace;
+
+/// How a written path was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathResolution {
+    /// Found; the workspace-relative path of the file or folder (or the first glob match).
+    Found(String),
+    /// The path leaves the workspace root: it cannot be checked.
+    OutsideRoot,
+    Missing,
+}
+
+/// Joins `base` (a folder, workspace-relative) and `path`, resolving `.` and `..`.
+/// None when the result would leave the root.
+pub fn normalize(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if path.starts_with('/') || base.is_empty() {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '['])
+}
+
+impl Workspace {
+    /// Whether `path` (workspace-relative) is a file or folder, in the index or on disk
+    /// (the disk covers ignored files the walk left out).
+    pub fn exists(&self, path: &str) -> bool {
+        if self.files.contains_key(path) || self.is_dir(path) {
+            return true;
+        }
+        // Only paths that stay inside the root reach the disk.
+        !path.split('/').any(|s| s == "..") && self.root.join(path).exists()
+    }
+
+    /// Resolves a path written in `from` (a checklist): relative to its folder, to the root,
+    /// or as the unique suffix of a workspace file. A glob resolves when it matches.
+    pub fn resolve_evidence(&self, from: &str, written: &str) -> PathResolution {
+        let written = written.trim().trim_end_matches('/');
+        let written = written.strip_prefix("./").unwrap_or(written);
+        if written.is_empty() {
+            return PathResolution::Found(String::new());
+        }
+        if is_glob(written) {
+            return self.resolve_glob(from, written);
+        }
+        let mut outside = false;
+        for base in [parent(from), ""] {
+            match normalize(base, written) {
+                Some(p) if self.exists(&p) => return PathResolution::Found(p),
+                Some(_) => {}
+                None => outside = true,
+            }
+        }
+        if let Some(found) = self.resolve_suffix(written) {
+            return PathResolution::Found(found);
+        }
+        if outside {
+            PathResolution::OutsideRoot
+        } else {
+            PathResolution::Missing
+        }
+    }
+
+    /// A link target (no `#fragment`): relative to the linking file, or to the root when it
+    /// starts with `/`.
+    pub fn resolve_link(&self, from: &str, target: &str) -> PathResolution {
+        match normalize(parent(from), target.trim_end_matches('/')) {
+            None => PathResolution::OutsideRoot,
+            Some(p) if self.exists(&p) => PathResolution::Found(p),
+            Some(_) => PathResolution::Missing,
+        }
+    }
+
+    fn resolve_suffix(&self, written: &str) -> Option<String> {
+        let suffix = written.trim_start_matches('/');
+        let name = suffix.rsplit('/').next()?;
+        let candidates = self.by_name.get(name)?;
+        let want = format!("/{suffix}");
+        candidates
+            .iter()
+            .find(|p| p.ends_with(&want) || *p == suffix)
+            .cloned()
+    }
+
+    fn resolve_glob(&self, from: &str, written: &str) -> PathResolution {
+        for base in [parent(from), ""] {
+            let Some(pattern) = normalize(base, written) else {
+                continue;
+            };
+            let Ok(glob) = Glob::new(&pattern) else {
+                return PathResolution::Missing;
+            };
+            let matcher = glob.compile_matcher();
+            if let Some(p) = self.files.keys().find(|p| matcher.is_match(p.as_str())) {
+                return PathResolution::Found(p.clone());
+            }
+            if let Some(d) = self.dirs.iter().find(|d| matcher.is_match(d.as_str())) {
+                return PathResolution::Found(d.clone());
+            }
+        }
+        PathResolution::Missing
+    }
+
+    /// The existing file whose path is closest to a missing one (same extension), if close.
+    pub fn closest_file(&self, missing: &str) -> Option<String> {
+        let ext = missing.rsplit_once('.').map(|(_, e)| e);
+        let name = missing.rsplit('/').next().unwrap_or(missing);
+        // The same file name elsewhere is the likeliest intent.
+        if let Some(c) = self.by_name.get(name) {
+            if c.len() == 1 {
+                return Some(c[0].clone());
+            }
+        }
+        let limit = (missing.len() / 4).clamp(1, 4);
+        self.files
+            .keys()
+            .filter(|p| ext.is_none() || p.rsplit_once('.').map(|(_, e)| e) == ext)
+            .filter(|p| p.len().abs_diff(missing.len()) <= limit)
+            .map(|p| (levenshtein(p, missing), p))
+            .filter(|(d, _)| *d <= limit)
+            .min()
+            .map(|(_, p)| p.clone())
+    }
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize("docs/ops", "../runbooks/a.md").as_deref(),
+            Some("docs/runbooks/a.md")
+        );
+        assert_eq!(
+            normalize("docs", "/scripts/x.sh").as_deref(),
+            Some("scripts/x.sh")
+        );
+        assert_eq!(normalize("docs", "./a/./b").as_deref(), Some("docs/a/b"));
+        assert_eq!(normalize("docs", "../../x"), None);
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("runbook.md", "runbooks.md"), 1);
+        assert_eq!(levenshtein("", "abc"), 3);
+    }
+}
