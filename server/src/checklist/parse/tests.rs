@@ -1,0 +1,7 @@
+use super::*;
+
+#[test]
+fn empty() {
+    let d = parse("");
+    assert!(d.tasks.is_empty());
+}
