@@ -341,6 +341,12 @@ impl Converter<'_> {
     }
 
     fn collect_comments(&self, root: TsNode, out: &mut Vec<(String, Range<usize>)>) {
+        // Walking every token is a noticeable share of the time: skip it when the text
+        // cannot contain a comment.
+        let src = self.text.get(self.base..).unwrap_or("");
+        if memchr::memchr(b'#', src.as_bytes()).is_none() {
+            return;
+        }
         let mut cursor = root.walk();
         loop {
             let node = cursor.node();
