@@ -52,11 +52,7 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Date {
-            year: (y + i64::from(m <= 2)) as i32,
-            month: m,
-            day: d,
-        }
+        Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
     }
 
     pub fn add_days(self, days: i64) -> Date {
@@ -98,13 +94,7 @@ mod tests {
         for days in [-800_000, -1, 0, 1, 59, 60, 10_957, 20_000, 800_000] {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
-        assert_eq!(
-            Date::parse_iso("2026-11-22")
-                .unwrap()
-                .add_days(10)
-                .to_string(),
-            "2026-12-02"
-        );
+        assert_eq!(Date::parse_iso("2026-11-22").unwrap().add_days(10).to_string(), "2026-12-02");
     }
 
     #[test]

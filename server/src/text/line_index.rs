@@ -45,10 +45,7 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex {
-            line_starts,
-            len: text.len(),
-        }
+        LineIndex { line_starts, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -95,10 +92,7 @@ impl LineIndex {
             Encoding::Utf16 => prefix.encode_utf16().count(),
             Encoding::Utf32 => prefix.chars().count(),
         };
-        LineCol {
-            line: line as u32,
-            col: col as u32,
-        }
+        LineCol { line: line as u32, col: col as u32 }
     }
 
     /// Byte offset of a position, or None when the line does not exist. A column past
@@ -139,11 +133,7 @@ mod tests {
                 continue; // inside a CRLF terminator: clamps to the line end
             }
             let pos = idx.position(text, offset, enc);
-            assert_eq!(
-                idx.offset(text, pos, enc),
-                Some(offset),
-                "{enc:?} offset {offset} in {text:?}"
-            );
+            assert_eq!(idx.offset(text, pos, enc), Some(offset), "{enc:?} offset {offset} in {text:?}");
         }
     }
 
@@ -178,10 +168,7 @@ mod tests {
         let text = "a\r\nb\rc\nd";
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_count(), 4);
-        assert_eq!(
-            idx.position(text, text.find('c').unwrap(), Encoding::Utf8),
-            LineCol { line: 2, col: 0 }
-        );
+        assert_eq!(idx.position(text, text.find('c').unwrap(), Encoding::Utf8), LineCol { line: 2, col: 0 });
         assert_eq!(&text[idx.line_range(text, 0)], "a");
     }
 
@@ -189,17 +176,8 @@ mod tests {
     fn clamps_out_of_range_positions() {
         let text = "ab\ncd";
         let idx = LineIndex::new(text);
-        assert_eq!(
-            idx.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16),
-            Some(2)
-        );
-        assert_eq!(
-            idx.offset(text, LineCol { line: 7, col: 0 }, Encoding::Utf16),
-            None
-        );
-        assert_eq!(
-            idx.position(text, 999, Encoding::Utf8),
-            LineCol { line: 1, col: 2 }
-        );
+        assert_eq!(idx.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16), Some(2));
+        assert_eq!(idx.offset(text, LineCol { line: 7, col: 0 }, Encoding::Utf16), None);
+        assert_eq!(idx.position(text, 999, Encoding::Utf8), LineCol { line: 1, col: 2 });
     }
 }
