@@ -51,10 +51,22 @@ enum Own {
 }
 
 enum Block {
-    Item { start: usize, task: Option<usize>, own: Own, own_end: usize, text: String },
+    Item {
+        start: usize,
+        task: Option<usize>,
+        own: Own,
+        own_end: usize,
+        text: String,
+        seen_inline: bool,
+        /// A `[ ]` glued to what follows (`[ ]**x**`), a task unless plain text follows it.
+        pending: Option<(bool, Range<usize>)>,
+    },
     Paragraph,
     Heading { range: Range<usize>, level: u8, id: Option<String>, text: String },
     Code { range: Range<usize>, info: Option<String>, content: Option<Range<usize>> },
+    /// A list; `phantom` when GitHub reads it as the text of the item above (an ordered
+    /// list not starting at 1 cannot interrupt the paragraph of a bare `- [ ]`).
+    List { phantom: bool },
     Other,
 }
 
@@ -94,6 +106,8 @@ struct Builder<'t> {
     mask: Vec<Range<usize>>,
     /// Ranges of links and images (bracketed text there is no placeholder).
     link_ranges: Vec<Range<usize>>,
+    /// Whether the inline content being recorded is plain text.
+    in_text_event: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -107,6 +121,7 @@ impl<'t> Builder<'t> {
             slugger: Slugger::default(),
             mask: Vec::new(),
             link_ranges: Vec::new(),
+            in_text_event: false,
         }
     }
 
@@ -140,7 +155,15 @@ impl<'t> Builder<'t> {
                 | Tag::Link { .. }
                 | Tag::Image { .. }
         );
+        if let Tag::List(Some(n)) = tag {
+            let phantom = n != 1 && self.bare_marker_item();
+            self.resolve_pending();
+            self.close_own_text_before_block(false);
+            self.stack.push(Block::List { phantom });
+            return;
+        }
         if is_block {
+            self.resolve_pending();
             self.close_own_text_before_block(matches!(tag, Tag::Paragraph));
         }
         match tag {
@@ -157,6 +180,8 @@ impl<'t> Builder<'t> {
                 own: Own::NotStarted,
                 own_end: range.start,
                 text: String::new(),
+                seen_inline: false,
+                pending: None,
             }),
             Tag::CodeBlock(kind) => {
                 let info = match kind {
@@ -251,6 +276,9 @@ impl<'t> Builder<'t> {
     }
 
     fn end_block(&mut self, tag: TagEnd) {
+        if matches!(tag, TagEnd::Paragraph | TagEnd::Item) {
+            self.resolve_pending();
+        }
         let Some(block) = self.stack.pop() else { return };
         match block {
             Block::Paragraph => {
@@ -329,9 +357,36 @@ impl<'t> Builder<'t> {
                 r.end = r.end.max(range.end);
             }
             _ => {
-                if let Some(Block::Item { own, own_end, text, task, .. }) = self.own_item() {
+                let source = self.text;
+                let is_text = self.in_text_event;
+                let mut decided = None;
+                if let Some(Block::Item { seen_inline, task, pending, .. }) = self.own_item() {
+                    if let Some((checked, marker)) = pending.take() {
+                        if range.end <= marker.end {
+                            // Still inside the marker (pulldown-cmark splits `[`, ` `, `]`).
+                            *pending = Some((checked, marker));
+                        } else if !(is_text && range.start <= marker.end) {
+                            // Plain text right after the marker would continue its text node.
+                            decided = Some((checked, marker));
+                        }
+                    } else if !*seen_inline && task.is_none() {
+                        if let Some((checked, marker, glued)) = glued_marker(source, range.start) {
+                            let text_goes_on = is_text && range.end > marker.end;
+                            if !glued {
+                                decided = Some((checked, marker));
+                            } else if !text_goes_on {
+                                *pending = Some((checked, marker));
+                            }
+                        }
+                    }
+                    *seen_inline = true;
+                }
+                if let Some((checked, marker)) = decided {
+                    self.task_marker(checked, marker);
+                }
+                if let Some(Block::Item { own, own_end, text, task, pending, .. }) = self.own_item() {
                     *own = Own::Open;
-                    if task.is_some() {
+                    if task.is_some() && pending.is_none() {
                         *own_end = (*own_end).max(range.end);
                         text.push_str(s);
                     }
@@ -340,20 +395,51 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// Whether the innermost item holds only a task marker so far.
+    fn bare_marker_item(&self) -> bool {
+        match self.stack.last() {
+            Some(Block::Item { task: Some(t), own_end, .. }) => {
+                self.doc.tasks.get(*t).is_some_and(|task| task.marker_range.end >= *own_end)
+            }
+            Some(Block::Item { pending: Some(_), .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// A glued marker alone in its paragraph is a task.
+    fn resolve_pending(&mut self) {
+        let taken = match self.own_item() {
+            Some(Block::Item { pending, .. }) => pending.take(),
+            _ => None,
+        };
+        if let Some((checked, marker)) = taken {
+            self.task_marker(checked, marker);
+        }
+    }
+
     fn text_event(&mut self, s: &str, range: Range<usize>) {
         let in_code = matches!(self.stack.last(), Some(Block::Code { .. }));
+        self.in_text_event = true;
         self.inline(s, range.clone());
+        self.in_text_event = false;
         if !in_code && self.links.is_empty() {
             links::bare_urls(self.text, s, range, &mut self.doc.links);
         }
     }
 
     fn task_marker(&mut self, checked: bool, marker: Range<usize>) {
+        if self.stack.iter().any(|b| matches!(b, Block::List { phantom: true })) {
+            return;
+        }
         let parent = self.enclosing_task();
         let heading = self.doc.headings.len().checked_sub(1);
         let index = self.doc.tasks.len();
-        let Some(Block::Item { start, task, own, own_end, .. }) = self.own_item() else { return };
+        let Some(Block::Item { start, task, own, own_end, seen_inline, pending, .. }) = self.own_item() else {
+            return;
+        };
         let start = *start;
+        *seen_inline = true;
+        *pending = None;
         *task = Some(index);
         *own = Own::Open;
         *own_end = marker.end;
@@ -526,6 +612,24 @@ impl<'t> Builder<'t> {
         dates::scan(&masked, &mut self.doc.dates);
         placeholders::scan(&masked, &self.link_ranges, &mut self.doc.placeholders);
         self.doc
+    }
+}
+
+/// A `[ ]` / `[x]` where GitHub (cmark-gfm, comrak) sees a task box: the marker ends its
+/// text node. pulldown-cmark misses it when the marker stands alone (`- [ ]`) or is glued
+/// to inline markup (`- [ ]**bold**`). Returns the checked state, the marker range, and
+/// whether it is glued (then it counts only when no plain text follows).
+fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
+    let b = text.as_bytes().get(pos..)?;
+    let checked = match b.get(..3)? {
+        b"[ ]" => false,
+        b"[x]" | b"[X]" => true,
+        _ => return None,
+    };
+    match b.get(3) {
+        None | Some(b'\n' | b'\r' | b' ' | b'\t') => Some((checked, pos..pos + 3, false)),
+        Some(b'*' | b'_' | b'`' | b'<' | b'!' | b'[' | b'~' | b'&' | b'\\') => Some((checked, pos..pos + 3, true)),
+        _ => None,
     }
 }
 
