@@ -35,7 +35,11 @@ fn ours(md: &str) -> (usize, usize) {
 /// option would read it as markdown, so compare on the body after ours.
 fn assert_same(md: &str) {
     let body = &md[parse(md).front_matter.range.end..];
-    assert_eq!(ours(md), comrak_counts(body), "task counts differ for:\n{md:?}\n---");
+    assert_eq!(
+        ours(md),
+        comrak_counts(body),
+        "task counts differ for:\n{md:?}\n---"
+    );
 }
 
 fn item_line() -> impl Strategy<Value = String> {
@@ -43,7 +47,8 @@ fn item_line() -> impl Strategy<Value = String> {
     let marker = prop::sample::select(vec!["-", "*", "+", "1.", "2)", "10.", "-"]);
     let after = prop::sample::select(vec![" ", " ", "  ", "\t"]);
     let bx = prop::sample::select(vec![
-        "[ ] ", "[x] ", "[X] ", "[ ] ", "[x] ", "[] ", "[-] ", "", "[ ]", "[x]\t", "[  ] ", "[ ]  ", "[y] ",
+        "[ ] ", "[x] ", "[X] ", "[ ] ", "[x] ", "[] ", "[-] ", "", "[ ]", "[x]\t", "[  ] ",
+        "[ ]  ", "[y] ",
     ]);
     let text = prop::sample::select(vec![
         "do it",
@@ -79,7 +84,10 @@ fn block() -> impl Strategy<Value = String> {
 // Known divergence left out of the generator: a bare `- [ ]` item followed by a blank line
 // and more-indented content (pulldown-cmark ends the item there; cmark-gfm does not).
 fn document() -> impl Strategy<Value = String> {
-    (prop::collection::vec(block(), 1..25), prop::sample::select(vec!["\n", "\r\n", "\n\n"]))
+    (
+        prop::collection::vec(block(), 1..25),
+        prop::sample::select(vec!["\n", "\r\n", "\n\n"]),
+    )
         .prop_map(|(blocks, nl)| blocks.join(nl))
 }
 
@@ -148,7 +156,13 @@ fn seeds_match_comrak() {
 
 #[test]
 fn seed_counts() {
-    let expected = [("000", 0, 0), ("001", 59, 0), ("002", 29, 0), ("003", 345, 0), ("004", 22, 11)];
+    let expected = [
+        ("000", 0, 0),
+        ("001", 59, 0),
+        ("002", 29, 0),
+        ("003", 345, 0),
+        ("004", 22, 11),
+    ];
     for (name, text) in seeds() {
         if let Some((_, tasks, checked)) = expected.iter().find(|(p, _, _)| name.starts_with(p)) {
             assert_eq!(ours(&text), (*tasks, *checked), "{name}");

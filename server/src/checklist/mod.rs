@@ -141,7 +141,11 @@ pub struct Link {
 pub enum RefKind {
     /// An env var name. `strict` when it matches `[A-Z][A-Z0-9]*(_[A-Z0-9]+)+`; a
     /// non-strict one (`PORT`) counts only when some config file defines it.
-    EnvVar { name: String, value: Option<String>, strict: bool },
+    EnvVar {
+        name: String,
+        value: Option<String>,
+        strict: bool,
+    },
     /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`).
     /// One starting with `/` may be a URL route: the rules decide by checking the disk.
     Path { path: String },
@@ -214,7 +218,9 @@ impl Document {
     }
 
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.headings.iter().any(|h| h.anchor.eq_ignore_ascii_case(anchor))
+        self.headings
+            .iter()
+            .any(|h| h.anchor.eq_ignore_ascii_case(anchor))
     }
 }
 

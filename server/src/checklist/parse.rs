@@ -9,8 +9,8 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEn
 use super::anchors::Slugger;
 use super::lines::{trim, trim_end};
 use super::{
-    dates, env_blocks, front_matter, links, placeholders, refs, tables, Document, EnvRequirement, Heading,
-    HtmlComment, LinkKind, RefKind, Reference, StatusRow, Task,
+    dates, env_blocks, front_matter, links, placeholders, refs, tables, Document, EnvRequirement,
+    Heading, HtmlComment, LinkKind, RefKind, Reference, StatusRow, Task,
 };
 
 /// Parses a markdown document. Never panics, whatever the input.
@@ -62,11 +62,22 @@ enum Block {
         pending: Option<(bool, Range<usize>)>,
     },
     Paragraph,
-    Heading { range: Range<usize>, level: u8, id: Option<String>, text: String },
-    Code { range: Range<usize>, info: Option<String>, content: Option<Range<usize>> },
+    Heading {
+        range: Range<usize>,
+        level: u8,
+        id: Option<String>,
+        text: String,
+    },
+    Code {
+        range: Range<usize>,
+        info: Option<String>,
+        content: Option<Range<usize>>,
+    },
     /// A list; `phantom` when GitHub reads it as the text of the item above (an ordered
     /// list not starting at 1 cannot interrupt the paragraph of a bare `- [ ]`).
-    List { phantom: bool },
+    List {
+        phantom: bool,
+    },
     Other,
 }
 
@@ -136,9 +147,10 @@ impl<'t> Builder<'t> {
                 self.inline("", range.clone());
                 self.inline_html(range);
             }
-            Event::Html(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_) => {
-                self.inline("", range)
-            }
+            Event::Html(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::FootnoteReference(_) => self.inline("", range),
             Event::Rule => self.mask.push(range),
             Event::TaskListMarker(checked) => self.task_marker(checked, range),
         }
@@ -189,14 +201,21 @@ impl<'t> Builder<'t> {
                     CodeBlockKind::Indented => None,
                 };
                 self.mask.push(range.clone());
-                self.stack.push(Block::Code { range, info, content: None });
+                self.stack.push(Block::Code {
+                    range,
+                    info,
+                    content: None,
+                });
             }
             Tag::HtmlBlock => {
                 self.html_comments_in(range);
                 self.stack.push(Block::Other);
             }
             Tag::Table(_) => {
-                self.table = Some(TableBuf { task: self.enclosing_task(), ..TableBuf::default() });
+                self.table = Some(TableBuf {
+                    task: self.enclosing_task(),
+                    ..TableBuf::default()
+                });
                 self.stack.push(Block::Other);
             }
             Tag::TableHead | Tag::TableRow => {
@@ -206,10 +225,18 @@ impl<'t> Builder<'t> {
             }
             Tag::TableCell => {
                 if let Some(t) = &mut self.table {
-                    t.cell = Some(Cell { range, text: String::new(), spans: Vec::new() });
+                    t.cell = Some(Cell {
+                        range,
+                        text: String::new(),
+                        spans: Vec::new(),
+                    });
                 }
             }
-            Tag::Link { link_type, dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.inline("", range.clone());
                 let kind = if matches!(
                     link_type,
@@ -224,9 +251,19 @@ impl<'t> Builder<'t> {
                 } else {
                     LinkKind::Inline
                 };
-                self.links.push(OpenLink { kind, link_type, dest: dest_url.to_string(), range, text: String::new() });
+                self.links.push(OpenLink {
+                    kind,
+                    link_type,
+                    dest: dest_url.to_string(),
+                    range,
+                    text: String::new(),
+                });
             }
-            Tag::Image { link_type, dest_url, .. } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.inline("", range.clone());
                 self.links.push(OpenLink {
                     kind: LinkKind::Image,
@@ -236,9 +273,11 @@ impl<'t> Builder<'t> {
                     text: String::new(),
                 });
             }
-            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
-                self.inline("", range)
-            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => self.inline("", range),
             Tag::BlockQuote(_)
             | Tag::List(_)
             | Tag::FootnoteDefinition(_)
@@ -251,7 +290,11 @@ impl<'t> Builder<'t> {
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {}
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
             TagEnd::Link | TagEnd::Image => self.end_link(),
             TagEnd::TableHead => {
                 if let Some(t) = &mut self.table {
@@ -279,7 +322,9 @@ impl<'t> Builder<'t> {
         if matches!(tag, TagEnd::Paragraph | TagEnd::Item) {
             self.resolve_pending();
         }
-        let Some(block) = self.stack.pop() else { return };
+        let Some(block) = self.stack.pop() else {
+            return;
+        };
         match block {
             Block::Paragraph => {
                 if let Some(Block::Item { own, .. }) = self.stack.last_mut() {
@@ -288,14 +333,31 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
-            Block::Item { task: Some(t), own_end, text, .. } => {
+            Block::Item {
+                task: Some(t),
+                own_end,
+                text,
+                ..
+            } => {
                 if let Some(task) = self.doc.tasks.get_mut(t) {
-                    task.range = trim_end(self.text, task.range.start..own_end.max(task.marker_range.end));
+                    task.range = trim_end(
+                        self.text,
+                        task.range.start..own_end.max(task.marker_range.end),
+                    );
                     task.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 }
             }
-            Block::Heading { range, level, id, text } => self.push_heading(range, level, id, text),
-            Block::Code { range, info, content } => self.end_code_block(range, info, content),
+            Block::Heading {
+                range,
+                level,
+                id,
+                text,
+            } => self.push_heading(range, level, id, text),
+            Block::Code {
+                range,
+                info,
+                content,
+            } => self.end_code_block(range, info, content),
             _ => {}
         }
         if matches!(tag, TagEnd::Table) {
@@ -325,7 +387,10 @@ impl<'t> Builder<'t> {
             _ => return None,
         };
         match &mut self.stack[idx] {
-            item @ Block::Item { own: Own::Open | Own::NotStarted, .. } => Some(item),
+            item @ Block::Item {
+                own: Own::Open | Own::NotStarted,
+                ..
+            } => Some(item),
             _ => None,
         }
     }
@@ -360,7 +425,13 @@ impl<'t> Builder<'t> {
                 let source = self.text;
                 let is_text = self.in_text_event;
                 let mut decided = None;
-                if let Some(Block::Item { seen_inline, task, pending, .. }) = self.own_item() {
+                if let Some(Block::Item {
+                    seen_inline,
+                    task,
+                    pending,
+                    ..
+                }) = self.own_item()
+                {
                     if let Some((checked, marker)) = pending.take() {
                         if range.end <= marker.end {
                             // Still inside the marker (pulldown-cmark splits `[`, ` `, `]`).
@@ -384,7 +455,15 @@ impl<'t> Builder<'t> {
                 if let Some((checked, marker)) = decided {
                     self.task_marker(checked, marker);
                 }
-                if let Some(Block::Item { own, own_end, text, task, pending, .. }) = self.own_item() {
+                if let Some(Block::Item {
+                    own,
+                    own_end,
+                    text,
+                    task,
+                    pending,
+                    ..
+                }) = self.own_item()
+                {
                     *own = Own::Open;
                     if task.is_some() && pending.is_none() {
                         *own_end = (*own_end).max(range.end);
@@ -398,10 +477,18 @@ impl<'t> Builder<'t> {
     /// Whether the innermost item holds only a task marker so far.
     fn bare_marker_item(&self) -> bool {
         match self.stack.last() {
-            Some(Block::Item { task: Some(t), own_end, .. }) => {
-                self.doc.tasks.get(*t).is_some_and(|task| task.marker_range.end >= *own_end)
-            }
-            Some(Block::Item { pending: Some(_), .. }) => true,
+            Some(Block::Item {
+                task: Some(t),
+                own_end,
+                ..
+            }) => self
+                .doc
+                .tasks
+                .get(*t)
+                .is_some_and(|task| task.marker_range.end >= *own_end),
+            Some(Block::Item {
+                pending: Some(_), ..
+            }) => true,
             _ => false,
         }
     }
@@ -428,13 +515,26 @@ impl<'t> Builder<'t> {
     }
 
     fn task_marker(&mut self, checked: bool, marker: Range<usize>) {
-        if self.stack.iter().any(|b| matches!(b, Block::List { phantom: true })) {
+        if self
+            .stack
+            .iter()
+            .any(|b| matches!(b, Block::List { phantom: true }))
+        {
             return;
         }
         let parent = self.enclosing_task();
         let heading = self.doc.headings.len().checked_sub(1);
         let index = self.doc.tasks.len();
-        let Some(Block::Item { start, task, own, own_end, seen_inline, pending, .. }) = self.own_item() else {
+        let Some(Block::Item {
+            start,
+            task,
+            own,
+            own_end,
+            seen_inline,
+            pending,
+            ..
+        }) = self.own_item()
+        else {
             return;
         };
         let start = *start;
@@ -469,22 +569,51 @@ impl<'t> Builder<'t> {
             _ => None,
         };
         self.inline(content, range);
-        let Some(kind) = refs::classify(content) else { return };
+        let Some(kind) = refs::classify(content) else {
+            return;
+        };
         self.push_env_requirement(&kind, inner.clone(), self.enclosing_task(), None);
         if let Some(task) = own_task {
-            self.doc.references.push(Reference { kind, range: inner, task: Some(task), row: None, in_evidence: false });
+            self.doc.references.push(Reference {
+                kind,
+                range: inner,
+                task: Some(task),
+                row: None,
+                in_evidence: false,
+            });
         }
     }
 
-    fn push_env_requirement(&mut self, kind: &RefKind, range: Range<usize>, task: Option<usize>, row: Option<usize>) {
-        if let RefKind::EnvVar { name, value: Some(value), strict: true } = kind {
+    fn push_env_requirement(
+        &mut self,
+        kind: &RefKind,
+        range: Range<usize>,
+        task: Option<usize>,
+        row: Option<usize>,
+    ) {
+        if let RefKind::EnvVar {
+            name,
+            value: Some(value),
+            strict: true,
+        } = kind
+        {
             let value = (!env_blocks::is_placeholder_value(value)).then(|| value.clone());
-            self.doc.env_requirements.push(EnvRequirement { name: name.clone(), value, range, task, row });
+            self.doc.env_requirements.push(EnvRequirement {
+                name: name.clone(),
+                value,
+                range,
+                task,
+                row,
+            });
         }
     }
 
     fn inline_html(&mut self, range: Range<usize>) {
-        if self.text.get(range.clone()).is_some_and(|s| s.starts_with("<!--")) {
+        if self
+            .text
+            .get(range.clone())
+            .is_some_and(|s| s.starts_with("<!--"))
+        {
             self.html_comments_in(range.start..self.text.len());
         }
     }
@@ -497,13 +626,22 @@ impl<'t> Builder<'t> {
         while let Some(found) = self.text.get(pos..range.end).and_then(|s| s.find("<!--")) {
             let start = pos + found;
             let body_start = start + 4;
-            let end = match self.text.get(start + 2..range.end).and_then(|s| s.find("-->")) {
+            let end = match self
+                .text
+                .get(start + 2..range.end)
+                .and_then(|s| s.find("-->"))
+            {
                 Some(e) => start + 2 + e + 3,
                 None if inline => return,
                 None => range.end,
             };
             let body_end = end.saturating_sub(3).max(body_start);
-            let body = self.text.get(body_start..body_end).unwrap_or("").trim().to_string();
+            let body = self
+                .text
+                .get(body_start..body_end)
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let r = trim_end(self.text, start..end);
             self.mask.push(r.clone());
             self.doc.html_comments.push(HtmlComment { body, range: r });
@@ -516,7 +654,14 @@ impl<'t> Builder<'t> {
 
     fn end_link(&mut self) {
         let Some(open) = self.links.pop() else { return };
-        let link = links::finish(self.text, open.kind, open.link_type, &open.dest, open.text, open.range.clone());
+        let link = links::finish(
+            self.text,
+            open.kind,
+            open.link_type,
+            &open.dest,
+            open.text,
+            open.range.clone(),
+        );
         if let Some(r) = &link.target_range {
             self.mask.push(r.clone());
         }
@@ -532,16 +677,34 @@ impl<'t> Builder<'t> {
         };
         let range = trim_end(self.text, range);
         let start = range.start;
-        self.doc.headings.push(Heading { level, title, anchor, range, section: start..self.text.len(), parent: None });
+        self.doc.headings.push(Heading {
+            level,
+            title,
+            anchor,
+            range,
+            section: start..self.text.len(),
+            parent: None,
+        });
     }
 
-    fn end_code_block(&mut self, _range: Range<usize>, info: Option<String>, content: Option<Range<usize>>) {
-        let (Some(info), Some(content)) = (info, content) else { return };
+    fn end_code_block(
+        &mut self,
+        _range: Range<usize>,
+        info: Option<String>,
+        content: Option<Range<usize>>,
+    ) {
+        let (Some(info), Some(content)) = (info, content) else {
+            return;
+        };
         if !env_blocks::is_env_language(&info) {
             return;
         }
-        let Some(source) = self.text.get(content.clone()) else { return };
-        let Some(assignments) = env_blocks::parse_block(source) else { return };
+        let Some(source) = self.text.get(content.clone()) else {
+            return;
+        };
+        let Some(assignments) = env_blocks::parse_block(source) else {
+            return;
+        };
         let task = self.enclosing_task();
         for a in assignments {
             let value = (!env_blocks::is_placeholder_value(a.value)).then(|| a.value.to_string());
@@ -557,22 +720,38 @@ impl<'t> Builder<'t> {
 
     fn end_table(&mut self, t: TableBuf) {
         let header: Vec<String> = t.header.iter().map(|c| c.text.trim().to_string()).collect();
-        let body: Vec<Vec<String>> =
-            t.rows.iter().map(|(_, cells)| cells.iter().map(|c| c.text.trim().to_string()).collect()).collect();
+        let body: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|(_, cells)| cells.iter().map(|c| c.text.trim().to_string()).collect())
+            .collect();
         let columns = tables::pick_columns(&header, &body);
         let heading = self.doc.headings.len().checked_sub(1);
         for (row_range, cells) in &t.rows {
             let mut row_index = None;
             if let Some((status_col, evidence_col)) = columns {
-                if let Some(state) = cells.get(status_col).and_then(|c| tables::classify_status(&c.text)) {
-                    let label_col = if status_col == 0 && cells.len() > 1 { 1 } else { 0 };
+                if let Some(state) = cells
+                    .get(status_col)
+                    .and_then(|c| tables::classify_status(&c.text))
+                {
+                    let label_col = if status_col == 0 && cells.len() > 1 {
+                        1
+                    } else {
+                        0
+                    };
                     row_index = Some(self.doc.status_rows.len());
                     self.doc.status_rows.push(StatusRow {
                         state,
-                        label: cells.get(label_col).map(|c| c.text.trim().to_string()).unwrap_or_default(),
+                        label: cells
+                            .get(label_col)
+                            .map(|c| c.text.trim().to_string())
+                            .unwrap_or_default(),
                         status_text: cells[status_col].text.trim().to_string(),
                         range: trim(self.text, row_range.clone()),
-                        status_range: cell_content_range(self.text, cells[status_col].range.clone()),
+                        status_range: cell_content_range(
+                            self.text,
+                            cells[status_col].range.clone(),
+                        ),
                         evidence_range: evidence_col
                             .and_then(|e| cells.get(e))
                             .map(|c| cell_content_range(self.text, c.range.clone())),
@@ -628,7 +807,9 @@ fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
     };
     match b.get(3) {
         None | Some(b'\n' | b'\r' | b' ' | b'\t') => Some((checked, pos..pos + 3, false)),
-        Some(b'*' | b'_' | b'`' | b'<' | b'!' | b'[' | b'~' | b'&' | b'\\') => Some((checked, pos..pos + 3, true)),
+        Some(b'*' | b'_' | b'`' | b'<' | b'!' | b'[' | b'~' | b'&' | b'\\') => {
+            Some((checked, pos..pos + 3, true))
+        }
         _ => None,
     }
 }
@@ -672,7 +853,9 @@ fn masked_copy(text: &str, ranges: &mut [Range<usize>]) -> String {
 /// The content of a code span (inside the backticks, one padding space stripped each side).
 fn code_content_range(text: &str, range: Range<usize>) -> Range<usize> {
     let b = text.as_bytes();
-    let Some(s) = b.get(range.clone()) else { return range };
+    let Some(s) = b.get(range.clone()) else {
+        return range;
+    };
     let n = s.iter().take_while(|&&c| c == b'`').count();
     let m = s.iter().rev().take_while(|&&c| c == b'`').count();
     if n == 0 || n != m || 2 * n >= s.len() {
