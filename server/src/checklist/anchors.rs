@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn slugs_like_github() {
-        assert_eq!(github_anchor("Monitoring & Observability"), "monitoring--observability");
+        assert_eq!(
+            github_anchor("Monitoring & Observability"),
+            "monitoring--observability"
+        );
         assert_eq!(
             github_anchor("0) Decide your serving mode (DB-only vs artifact/manifest)"),
             "0-decide-your-serving-mode-db-only-vs-artifactmanifest"
@@ -87,7 +90,10 @@ mod tests {
         );
         assert_eq!(github_anchor("最終更新 チェック"), "最終更新-チェック");
         assert_eq!(github_anchor("Ünïcode Straße"), "ünïcode-straße");
-        assert_eq!(github_anchor("snake_case and `code`"), "snake_case-and-code");
+        assert_eq!(
+            github_anchor("snake_case and `code`"),
+            "snake_case-and-code"
+        );
         assert_eq!(github_anchor("🚀 Launch"), "-launch");
     }
 

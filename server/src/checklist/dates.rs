@@ -20,8 +20,13 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(name: &str) -> Option<u32> {
     let lower = name.to_ascii_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    months.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 /// The first valid date written in `s`, with its range in `s`.
@@ -45,7 +50,10 @@ pub fn find_date(s: &str) -> Option<(Date, Range<usize>)> {
             Date::new(year(13)?, num(14)?, num(15)?)
         };
         // A digit right after an ISO date (`2025-01-011`) means it was something else.
-        let next_is_digit = s[whole.end()..].bytes().next().is_some_and(|b| b.is_ascii_digit());
+        let next_is_digit = s[whole.end()..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit());
         if let Some(date) = date {
             if !next_is_digit {
                 return Some((date, whole.range()));
@@ -55,7 +63,14 @@ pub fn find_date(s: &str) -> Option<(Date, Range<usize>)> {
     None
 }
 
-const NEXT_LABELS: &[&str] = &["next review", "review by", "next audit", "next reviewed", "次回レビュー", "次回見直し"];
+const NEXT_LABELS: &[&str] = &[
+    "next review",
+    "review by",
+    "next audit",
+    "next reviewed",
+    "次回レビュー",
+    "次回見直し",
+];
 const LAST_LABELS: &[&str] = &[
     "last updated",
     "updated",
@@ -87,7 +102,11 @@ pub fn label_kind(before: &str) -> Option<DateKind> {
     }
     let ends_with_label = |labels: &[&str]| {
         labels.iter().any(|l| {
-            label.strip_suffix(l).is_some_and(|head| head.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+            label.strip_suffix(l).is_some_and(|head| {
+                head.chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
         })
     };
     if ends_with_label(NEXT_LABELS) {
@@ -106,8 +125,12 @@ pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
         if !line.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
-        let Some((date, range)) = find_date(line) else { continue };
-        let Some(kind) = label_kind(&line[..range.start]) else { continue };
+        let Some((date, range)) = find_date(line) else {
+            continue;
+        };
+        let Some(kind) = label_kind(&line[..range.start]) else {
+            continue;
+        };
         let line_range = super::lines::trim(masked, start..start + line.len());
         out.push(DateMention {
             kind,
@@ -141,13 +164,22 @@ mod tests {
 
     #[test]
     fn recognises_labels() {
-        assert_eq!(label_kind("**Last Updated**: "), Some(DateKind::LastReviewed));
+        assert_eq!(
+            label_kind("**Last Updated**: "),
+            Some(DateKind::LastReviewed)
+        );
         assert_eq!(label_kind("**Next Review**: "), Some(DateKind::NextReview));
-        assert_eq!(label_kind("**Status:** Updated "), Some(DateKind::LastReviewed));
+        assert_eq!(
+            label_kind("**Status:** Updated "),
+            Some(DateKind::LastReviewed)
+        );
         assert_eq!(label_kind("Review by: "), Some(DateKind::NextReview));
         assert_eq!(label_kind("最終更新: "), Some(DateKind::LastReviewed));
         assert_eq!(label_kind("次回レビュー: "), Some(DateKind::NextReview));
-        assert_eq!(label_kind("- Last reviewed on "), Some(DateKind::LastReviewed));
+        assert_eq!(
+            label_kind("- Last reviewed on "),
+            Some(DateKind::LastReviewed)
+        );
         assert_eq!(label_kind("Released: "), None);
         assert_eq!(label_kind("Outdated: "), None);
     }
@@ -160,7 +192,10 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].kind, DateKind::LastReviewed);
         assert_eq!(&text[out[0].range.clone()], "2025-11-07");
-        assert_eq!(&text[out[0].line_range.clone()], "**Last Updated**: 2025-11-07");
+        assert_eq!(
+            &text[out[0].line_range.clone()],
+            "**Last Updated**: 2025-11-07"
+        );
         assert_eq!(out[1].kind, DateKind::NextReview);
         assert_eq!(out[1].date, d(2026, 4, 1));
     }

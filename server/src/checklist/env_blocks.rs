@@ -7,12 +7,25 @@ use super::lines::lines;
 
 /// Info strings whose blocks may be env declarations (untagged blocks too).
 pub fn is_env_language(info: &str) -> bool {
-    let lang = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("");
+    let lang = info
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or("");
     let lang = lang.trim_start_matches('.');
     lang.is_empty()
-        || ["bash", "sh", "shell", "zsh", "env", "dotenv", "properties", "ini", "console"]
-            .iter()
-            .any(|l| lang.eq_ignore_ascii_case(l))
+        || [
+            "bash",
+            "sh",
+            "shell",
+            "zsh",
+            "env",
+            "dotenv",
+            "properties",
+            "ini",
+            "console",
+        ]
+        .iter()
+        .any(|l| lang.eq_ignore_ascii_case(l))
 }
 
 /// A value that only stands for "some value": empty, `...`, `<...>`, `${...}`, `changeme`,
@@ -26,8 +39,18 @@ pub fn is_placeholder_value(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_str(), "changeme" | "change-me" | "change_me" | "todo" | "tbd" | "placeholder" | "secret" | "replace-me" | "replace_me")
-    {
+    if matches!(
+        lower.as_str(),
+        "changeme"
+            | "change-me"
+            | "change_me"
+            | "todo"
+            | "tbd"
+            | "placeholder"
+            | "secret"
+            | "replace-me"
+            | "replace_me"
+    ) {
         return true;
     }
     if lower.len() >= 3 && lower.bytes().all(|b| b == b'x') {
@@ -83,7 +106,11 @@ pub fn parse_assignment(line: &str) -> Option<Assignment<'_>> {
         }
         (v, v.len())
     };
-    Some(Assignment { name, value, range: start..value_start + value_len })
+    Some(Assignment {
+        name,
+        value,
+        range: start..value_start + value_len,
+    })
 }
 
 /// The assignments of a code block's content, when every non-blank, non-comment line is one.
@@ -96,7 +123,10 @@ pub fn parse_block(content: &str) -> Option<Vec<Assignment<'_>>> {
             continue;
         }
         let a = parse_assignment(line)?;
-        out.push(Assignment { range: off + a.range.start..off + a.range.end, ..a });
+        out.push(Assignment {
+            range: off + a.range.start..off + a.range.end,
+            ..a
+        });
     }
     if out.is_empty() {
         None
@@ -111,10 +141,28 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for v in ["", "...", "mongodb://...", "sk-...", "<strong-random-secret>", "${X}", "changeme", "XXXX", "your-key", "your_token", "TODO"] {
+        for v in [
+            "",
+            "...",
+            "mongodb://...",
+            "sk-...",
+            "<strong-random-secret>",
+            "${X}",
+            "changeme",
+            "XXXX",
+            "your-key",
+            "your_token",
+            "TODO",
+        ] {
             assert!(is_placeholder_value(v), "{v}");
         }
-        for v in ["production", "3000", "gpt-4", "false", "redis://localhost:6379"] {
+        for v in [
+            "production",
+            "3000",
+            "gpt-4",
+            "false",
+            "redis://localhost:6379",
+        ] {
             assert!(!is_placeholder_value(v), "{v}");
         }
     }

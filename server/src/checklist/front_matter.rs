@@ -19,7 +19,11 @@ const BOM: &str = "\u{feff}";
 
 pub fn parse(text: &str) -> Parsed {
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let mut parsed = Parsed { front_matter: FrontMatter::default(), dates: Vec::new(), body_start: start };
+    let mut parsed = Parsed {
+        front_matter: FrontMatter::default(),
+        dates: Vec::new(),
+        body_start: start,
+    };
     let mut iter = lines(&text[start..]);
     match iter.next() {
         Some((_, first)) if first.trim_end() == "---" => {}
@@ -59,9 +63,12 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         }
         current_list = None;
-        let Some(colon) = line.find(':') else { continue };
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
         let key = line[..colon].trim();
-        let value_start = colon + 1 + (line.len() - colon - 1 - line[colon + 1..].trim_start().len());
+        let value_start =
+            colon + 1 + (line.len() - colon - 1 - line[colon + 1..].trim_start().len());
         let value = strip_comment(line[value_start..].trim_end());
         let key_lower = key.to_ascii_lowercase();
         match key_lower.as_str() {
@@ -75,7 +82,9 @@ pub fn parse(text: &str) -> Parsed {
             "packs" => {
                 if value.is_empty() {
                     current_list = Some("packs");
-                } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                } else if let Some(inner) =
+                    value.strip_prefix('[').and_then(|v| v.strip_suffix(']'))
+                {
                     for item in inner.split(',') {
                         push_pack(&mut parsed.front_matter.packs, item);
                     }
@@ -85,9 +94,11 @@ pub fn parse(text: &str) -> Parsed {
             }
             _ => {
                 let kind = match key_lower.as_str() {
-                    "last_reviewed" | "last_updated" | "updated" | "reviewed" | "last_audited" | "last-reviewed"
-                    | "last-updated" => DateKind::LastReviewed,
-                    "next_review" | "review_by" | "next-review" | "review-by" => DateKind::NextReview,
+                    "last_reviewed" | "last_updated" | "updated" | "reviewed" | "last_audited"
+                    | "last-reviewed" | "last-updated" => DateKind::LastReviewed,
+                    "next_review" | "review_by" | "next-review" | "review-by" => {
+                        DateKind::NextReview
+                    }
                     _ => continue,
                 };
                 if let Some((date, r)) = find_date(value) {
@@ -147,7 +158,10 @@ mod tests {
         assert_eq!(p.body_start, text.find("# Body").unwrap());
         assert_eq!(p.dates.len(), 2);
         assert_eq!(&text[p.dates[0].range.clone()], "2025-06-01");
-        assert_eq!(&text[p.dates[0].line_range.clone()], "last_reviewed: 2025-06-01 # ok");
+        assert_eq!(
+            &text[p.dates[0].line_range.clone()],
+            "last_reviewed: 2025-06-01 # ok"
+        );
         assert_eq!(p.dates[1].kind, DateKind::NextReview);
         assert_eq!(&text[p.dates[1].range.clone()], "2026-01-13");
     }

@@ -23,7 +23,11 @@ impl<'a> Iterator for Lines<'a> {
         let bytes = rest.as_bytes();
         match memchr::memchr2(b'\n', b'\r', bytes) {
             Some(i) => {
-                let after = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                let after = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 self.pos = start + after;
                 Some((start, &rest[..i]))
             }

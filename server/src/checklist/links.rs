@@ -9,10 +9,19 @@ use super::lines::trim_end;
 use super::{Link, LinkKind};
 
 /// A finished inline link, image, autolink or reference link.
-pub fn finish(text: &str, kind: LinkKind, link_type: LinkType, dest: &str, label: String, range: Range<usize>) -> Link {
+pub fn finish(
+    text: &str,
+    kind: LinkKind,
+    link_type: LinkType,
+    dest: &str,
+    label: String,
+    range: Range<usize>,
+) -> Link {
     let source = text.get(range.clone()).unwrap_or("");
     let target_range = match link_type {
-        LinkType::Autolink | LinkType::Email if source.starts_with('<') && source.ends_with('>') && source.len() >= 2 => {
+        LinkType::Autolink | LinkType::Email
+            if source.starts_with('<') && source.ends_with('>') && source.len() >= 2 =>
+        {
             Some(range.start + 1..range.end - 1)
         }
         _ if kind == LinkKind::Reference => None,
@@ -22,7 +31,13 @@ pub fn finish(text: &str, kind: LinkKind, link_type: LinkType, dest: &str, label
         Some(r) => text.get(r.clone()).unwrap_or(dest).trim_end().to_string(),
         None => dest.trim_end().to_string(),
     };
-    Link { kind, target, text: label, range, target_range }
+    Link {
+        kind,
+        target,
+        text: label,
+        range,
+        target_range,
+    }
 }
 
 /// The destination inside `[text](dest "title")`: after the last `](` whose destination
@@ -47,7 +62,9 @@ fn find_inline_dest(source: &str, dest: &str) -> Option<Range<usize>> {
             if !dest.is_empty() && rest.starts_with(dest) {
                 return Some(start..start + dest.len());
             }
-            let len = rest.find(|c: char| c.is_whitespace() || c == ')').unwrap_or(rest.len());
+            let len = rest
+                .find(|c: char| c.is_whitespace() || c == ')')
+                .unwrap_or(rest.len());
             if len > 0 {
                 fallback.get_or_insert(start..start + len);
             }
@@ -63,9 +80,19 @@ fn find_inline_dest(source: &str, dest: &str) -> Option<Range<usize>> {
 /// A reference definition `[label]: target "title"`, with the range of its whole line(s).
 pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Option<Link> {
     let source = text.get(span.clone())?;
-    let line_start = text[..span.start].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
-    let line_end = text[span.end..].find(['\n', '\r']).map(|i| span.end + i).unwrap_or(text.len());
-    let line_end = if line_end < span.end { span.end } else { line_end };
+    let line_start = text[..span.start]
+        .rfind(['\n', '\r'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let line_end = text[span.end..]
+        .find(['\n', '\r'])
+        .map(|i| span.end + i)
+        .unwrap_or(text.len());
+    let line_end = if line_end < span.end {
+        span.end
+    } else {
+        line_end
+    };
     let target_range = source.find("]:").and_then(|colon| {
         let after = colon + 2;
         let rest = &source[after..];
@@ -78,7 +105,8 @@ pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Op
         let len = if rest.starts_with(dest) && !dest.is_empty() {
             dest.len()
         } else {
-            rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len())
+            rest.find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(rest.len())
         };
         (len > 0).then(|| span.start + start..span.start + start + len)
     });
@@ -105,7 +133,9 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
     let mut i = 0;
     while i < b.len() {
         let rest = &s[i..];
-        let starts = (rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www."))
+        let starts = (rest.starts_with("https://")
+            || rest.starts_with("http://")
+            || rest.starts_with("www."))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
         if !starts {
             i += 1;
@@ -114,7 +144,9 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
             }
             continue;
         }
-        let mut end = i + rest.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(rest.len());
+        let mut end = i + rest
+            .find(|c: char| c.is_whitespace() || c == '<')
+            .unwrap_or(rest.len());
         // Trailing punctuation is not part of the URL; nor is an unbalanced `)`.
         loop {
             let url = &s[i..end];
@@ -146,8 +178,14 @@ mod tests {
     #[test]
     fn finds_inline_destinations() {
         assert_eq!(find_inline_dest("[a](x.md)", "x.md"), Some(4..8));
-        assert_eq!(find_inline_dest("[a](<my file.md> \"t\")", "my file.md"), Some(5..15));
-        assert_eq!(find_inline_dest("[![i](img.png)](page.md)", "page.md"), Some(16..23));
+        assert_eq!(
+            find_inline_dest("[a](<my file.md> \"t\")", "my file.md"),
+            Some(5..15)
+        );
+        assert_eq!(
+            find_inline_dest("[![i](img.png)](page.md)", "page.md"),
+            Some(16..23)
+        );
         assert_eq!(find_inline_dest("[a](x.md \"x.md\")", "x.md"), Some(4..8));
         assert_eq!(find_inline_dest("[a](a%20b.md)", "a%20b.md"), Some(4..12));
         assert_eq!(find_inline_dest("[a]()", ""), None);

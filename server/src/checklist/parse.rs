@@ -7,10 +7,10 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::anchors::Slugger;
-use super::lines::{trim, trim_end};
+use super::lines::trim_end;
 use super::{
-    dates, env_blocks, front_matter, links, placeholders, refs, tables, Document, EnvRequirement, Heading,
-    HtmlComment, LinkKind, RefKind, Reference, StatusRow, Task,
+    dates, env_blocks, front_matter, links, placeholders, refs, Document, EnvRequirement, Heading,
+    HtmlComment, LinkKind, RefKind, Reference, Task,
 };
 
 /// Parses a markdown document. Never panics, whatever the input.
@@ -51,10 +51,33 @@ enum Own {
 }
 
 enum Block {
-    Item { start: usize, task: Option<usize>, own: Own, own_end: usize, text: String },
+    Item {
+        start: usize,
+        task: Option<usize>,
+        own: Own,
+        own_end: usize,
+        text: String,
+        seen_inline: bool,
+        /// A `[ ]` glued to what follows (`[ ]**x**`), a task unless plain text follows it.
+        pending: Option<(bool, Range<usize>)>,
+    },
     Paragraph,
-    Heading { range: Range<usize>, level: u8, id: Option<String>, text: String },
-    Code { range: Range<usize>, info: Option<String>, content: Option<Range<usize>> },
+    Heading {
+        range: Range<usize>,
+        level: u8,
+        id: Option<String>,
+        text: String,
+    },
+    Code {
+        range: Range<usize>,
+        info: Option<String>,
+        content: Option<Range<usize>>,
+    },
+    /// A list; `phantom` when GitHub reads it as the text of the item above (an ordered
+    /// list not starting at 1 cannot interrupt the paragraph of a bare `- [ ]`).
+    List {
+        phantom: bool,
+    },
     Other,
 }
 
@@ -94,6 +117,8 @@ struct Builder<'t> {
     mask: Vec<Range<usize>>,
     /// Ranges of links and images (bracketed text there is no placeholder).
     link_ranges: Vec<Range<usize>>,
+    /// Whether the inline content being recorded is plain text.
+    in_text_event: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -107,6 +132,7 @@ impl<'t> Builder<'t> {
             slugger: Slugger::default(),
             mask: Vec::new(),
             link_ranges: Vec::new(),
+            in_text_event: false,
         }
     }
 
@@ -121,9 +147,10 @@ impl<'t> Builder<'t> {
                 self.inline("", range.clone());
                 self.inline_html(range);
             }
-            Event::Html(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_) => {
-                self.inline("", range)
-            }
+            Event::Html(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::FootnoteReference(_) => self.inline("", range),
             Event::Rule => self.mask.push(range),
             Event::TaskListMarker(checked) => self.task_marker(checked, range),
         }
@@ -140,7 +167,15 @@ impl<'t> Builder<'t> {
                 | Tag::Link { .. }
                 | Tag::Image { .. }
         );
+        if let Tag::List(Some(n)) = tag {
+            let phantom = n != 1 && self.bare_marker_item();
+            self.resolve_pending();
+            self.close_own_text_before_block(false);
+            self.stack.push(Block::List { phantom });
+            return;
+        }
         if is_block {
+            self.resolve_pending();
             self.close_own_text_before_block(matches!(tag, Tag::Paragraph));
         }
         match tag {
@@ -157,6 +192,8 @@ impl<'t> Builder<'t> {
                 own: Own::NotStarted,
                 own_end: range.start,
                 text: String::new(),
+                seen_inline: false,
+                pending: None,
             }),
             Tag::CodeBlock(kind) => {
                 let info = match kind {
@@ -164,14 +201,21 @@ impl<'t> Builder<'t> {
                     CodeBlockKind::Indented => None,
                 };
                 self.mask.push(range.clone());
-                self.stack.push(Block::Code { range, info, content: None });
+                self.stack.push(Block::Code {
+                    range,
+                    info,
+                    content: None,
+                });
             }
             Tag::HtmlBlock => {
                 self.html_comments_in(range);
                 self.stack.push(Block::Other);
             }
             Tag::Table(_) => {
-                self.table = Some(TableBuf { task: self.enclosing_task(), ..TableBuf::default() });
+                self.table = Some(TableBuf {
+                    task: self.enclosing_task(),
+                    ..TableBuf::default()
+                });
                 self.stack.push(Block::Other);
             }
             Tag::TableHead | Tag::TableRow => {
@@ -181,10 +225,18 @@ impl<'t> Builder<'t> {
             }
             Tag::TableCell => {
                 if let Some(t) = &mut self.table {
-                    t.cell = Some(Cell { range, text: String::new(), spans: Vec::new() });
+                    t.cell = Some(Cell {
+                        range,
+                        text: String::new(),
+                        spans: Vec::new(),
+                    });
                 }
             }
-            Tag::Link { link_type, dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.inline("", range.clone());
                 let kind = if matches!(
                     link_type,
@@ -199,9 +251,19 @@ impl<'t> Builder<'t> {
                 } else {
                     LinkKind::Inline
                 };
-                self.links.push(OpenLink { kind, link_type, dest: dest_url.to_string(), range, text: String::new() });
+                self.links.push(OpenLink {
+                    kind,
+                    link_type,
+                    dest: dest_url.to_string(),
+                    range,
+                    text: String::new(),
+                });
             }
-            Tag::Image { link_type, dest_url, .. } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 self.inline("", range.clone());
                 self.links.push(OpenLink {
                     kind: LinkKind::Image,
@@ -211,9 +273,11 @@ impl<'t> Builder<'t> {
                     text: String::new(),
                 });
             }
-            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
-                self.inline("", range)
-            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => self.inline("", range),
             Tag::BlockQuote(_)
             | Tag::List(_)
             | Tag::FootnoteDefinition(_)
@@ -226,7 +290,11 @@ impl<'t> Builder<'t> {
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {}
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
             TagEnd::Link | TagEnd::Image => self.end_link(),
             TagEnd::TableHead => {
                 if let Some(t) = &mut self.table {
@@ -251,7 +319,12 @@ impl<'t> Builder<'t> {
     }
 
     fn end_block(&mut self, tag: TagEnd) {
-        let Some(block) = self.stack.pop() else { return };
+        if matches!(tag, TagEnd::Paragraph | TagEnd::Item) {
+            self.resolve_pending();
+        }
+        let Some(block) = self.stack.pop() else {
+            return;
+        };
         match block {
             Block::Paragraph => {
                 if let Some(Block::Item { own, .. }) = self.stack.last_mut() {
@@ -260,14 +333,31 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
-            Block::Item { task: Some(t), own_end, text, .. } => {
+            Block::Item {
+                task: Some(t),
+                own_end,
+                text,
+                ..
+            } => {
                 if let Some(task) = self.doc.tasks.get_mut(t) {
-                    task.range = trim_end(self.text, task.range.start..own_end.max(task.marker_range.end));
+                    task.range = trim_end(
+                        self.text,
+                        task.range.start..own_end.max(task.marker_range.end),
+                    );
                     task.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 }
             }
-            Block::Heading { range, level, id, text } => self.push_heading(range, level, id, text),
-            Block::Code { range, info, content } => self.end_code_block(range, info, content),
+            Block::Heading {
+                range,
+                level,
+                id,
+                text,
+            } => self.push_heading(range, level, id, text),
+            Block::Code {
+                range,
+                info,
+                content,
+            } => self.end_code_block(range, info, content),
             _ => {}
         }
         if matches!(tag, TagEnd::Table) {
@@ -297,7 +387,10 @@ impl<'t> Builder<'t> {
             _ => return None,
         };
         match &mut self.stack[idx] {
-            item @ Block::Item { own: Own::Open | Own::NotStarted, .. } => Some(item),
+            item @ Block::Item {
+                own: Own::Open | Own::NotStarted,
+                ..
+            } => Some(item),
             _ => None,
         }
     }
@@ -329,9 +422,50 @@ impl<'t> Builder<'t> {
                 r.end = r.end.max(range.end);
             }
             _ => {
-                if let Some(Block::Item { own, own_end, text, task, .. }) = self.own_item() {
+                let source = self.text;
+                let is_text = self.in_text_event;
+                let mut decided = None;
+                if let Some(Block::Item {
+                    seen_inline,
+                    task,
+                    pending,
+                    ..
+                }) = self.own_item()
+                {
+                    if let Some((checked, marker)) = pending.take() {
+                        if range.end <= marker.end {
+                            // Still inside the marker (pulldown-cmark splits `[`, ` `, `]`).
+                            *pending = Some((checked, marker));
+                        } else if !(is_text && range.start <= marker.end) {
+                            // Plain text right after the marker would continue its text node.
+                            decided = Some((checked, marker));
+                        }
+                    } else if !*seen_inline && task.is_none() {
+                        if let Some((checked, marker, glued)) = glued_marker(source, range.start) {
+                            let text_goes_on = is_text && range.end > marker.end;
+                            if !glued {
+                                decided = Some((checked, marker));
+                            } else if !text_goes_on {
+                                *pending = Some((checked, marker));
+                            }
+                        }
+                    }
+                    *seen_inline = true;
+                }
+                if let Some((checked, marker)) = decided {
+                    self.task_marker(checked, marker);
+                }
+                if let Some(Block::Item {
+                    own,
+                    own_end,
+                    text,
+                    task,
+                    pending,
+                    ..
+                }) = self.own_item()
+                {
                     *own = Own::Open;
-                    if task.is_some() {
+                    if task.is_some() && pending.is_none() {
                         *own_end = (*own_end).max(range.end);
                         text.push_str(s);
                     }
@@ -340,20 +474,72 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// Whether the innermost item holds only a task marker so far.
+    fn bare_marker_item(&self) -> bool {
+        match self.stack.last() {
+            Some(Block::Item {
+                task: Some(t),
+                own_end,
+                ..
+            }) => self
+                .doc
+                .tasks
+                .get(*t)
+                .is_some_and(|task| task.marker_range.end >= *own_end),
+            Some(Block::Item {
+                pending: Some(_), ..
+            }) => true,
+            _ => false,
+        }
+    }
+
+    /// A glued marker alone in its paragraph is a task.
+    fn resolve_pending(&mut self) {
+        let taken = match self.own_item() {
+            Some(Block::Item { pending, .. }) => pending.take(),
+            _ => None,
+        };
+        if let Some((checked, marker)) = taken {
+            self.task_marker(checked, marker);
+        }
+    }
+
     fn text_event(&mut self, s: &str, range: Range<usize>) {
         let in_code = matches!(self.stack.last(), Some(Block::Code { .. }));
+        self.in_text_event = true;
         self.inline(s, range.clone());
+        self.in_text_event = false;
         if !in_code && self.links.is_empty() {
             links::bare_urls(self.text, s, range, &mut self.doc.links);
         }
     }
 
     fn task_marker(&mut self, checked: bool, marker: Range<usize>) {
+        if self
+            .stack
+            .iter()
+            .any(|b| matches!(b, Block::List { phantom: true }))
+        {
+            return;
+        }
         let parent = self.enclosing_task();
         let heading = self.doc.headings.len().checked_sub(1);
         let index = self.doc.tasks.len();
-        let Some(Block::Item { start, task, own, own_end, .. }) = self.own_item() else { return };
+        let Some(Block::Item {
+            start,
+            task,
+            own,
+            own_end,
+            seen_inline,
+            pending,
+            ..
+        }) = self.own_item()
+        else {
+            return;
+        };
         let start = *start;
+        *seen_inline = true;
+        *pending = None;
         *task = Some(index);
         *own = Own::Open;
         *own_end = marker.end;
@@ -383,22 +569,51 @@ impl<'t> Builder<'t> {
             _ => None,
         };
         self.inline(content, range);
-        let Some(kind) = refs::classify(content) else { return };
+        let Some(kind) = refs::classify(content) else {
+            return;
+        };
         self.push_env_requirement(&kind, inner.clone(), self.enclosing_task(), None);
         if let Some(task) = own_task {
-            self.doc.references.push(Reference { kind, range: inner, task: Some(task), row: None, in_evidence: false });
+            self.doc.references.push(Reference {
+                kind,
+                range: inner,
+                task: Some(task),
+                row: None,
+                in_evidence: false,
+            });
         }
     }
 
-    fn push_env_requirement(&mut self, kind: &RefKind, range: Range<usize>, task: Option<usize>, row: Option<usize>) {
-        if let RefKind::EnvVar { name, value: Some(value), strict: true } = kind {
+    fn push_env_requirement(
+        &mut self,
+        kind: &RefKind,
+        range: Range<usize>,
+        task: Option<usize>,
+        row: Option<usize>,
+    ) {
+        if let RefKind::EnvVar {
+            name,
+            value: Some(value),
+            strict: true,
+        } = kind
+        {
             let value = (!env_blocks::is_placeholder_value(value)).then(|| value.clone());
-            self.doc.env_requirements.push(EnvRequirement { name: name.clone(), value, range, task, row });
+            self.doc.env_requirements.push(EnvRequirement {
+                name: name.clone(),
+                value,
+                range,
+                task,
+                row,
+            });
         }
     }
 
     fn inline_html(&mut self, range: Range<usize>) {
-        if self.text.get(range.clone()).is_some_and(|s| s.starts_with("<!--")) {
+        if self
+            .text
+            .get(range.clone())
+            .is_some_and(|s| s.starts_with("<!--"))
+        {
             self.html_comments_in(range.start..self.text.len());
         }
     }
@@ -411,13 +626,22 @@ impl<'t> Builder<'t> {
         while let Some(found) = self.text.get(pos..range.end).and_then(|s| s.find("<!--")) {
             let start = pos + found;
             let body_start = start + 4;
-            let end = match self.text.get(start + 2..range.end).and_then(|s| s.find("-->")) {
+            let end = match self
+                .text
+                .get(start + 2..range.end)
+                .and_then(|s| s.find("-->"))
+            {
                 Some(e) => start + 2 + e + 3,
                 None if inline => return,
                 None => range.end,
             };
             let body_end = end.saturating_sub(3).max(body_start);
-            let body = self.text.get(body_start..body_end).unwrap_or("").trim().to_string();
+            let body = self
+                .text
+                .get(body_start..body_end)
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let r = trim_end(self.text, start..end);
             self.mask.push(r.clone());
             self.doc.html_comments.push(HtmlComment { body, range: r });
@@ -430,7 +654,14 @@ impl<'t> Builder<'t> {
 
     fn end_link(&mut self) {
         let Some(open) = self.links.pop() else { return };
-        let link = links::finish(self.text, open.kind, open.link_type, &open.dest, open.text, open.range.clone());
+        let link = links::finish(
+            self.text,
+            open.kind,
+            open.link_type,
+            &open.dest,
+            open.text,
+            open.range.clone(),
+        );
         if let Some(r) = &link.target_range {
             self.mask.push(r.clone());
         }
@@ -446,16 +677,34 @@ impl<'t> Builder<'t> {
         };
         let range = trim_end(self.text, range);
         let start = range.start;
-        self.doc.headings.push(Heading { level, title, anchor, range, section: start..self.text.len(), parent: None });
+        self.doc.headings.push(Heading {
+            level,
+            title,
+            anchor,
+            range,
+            section: start..self.text.len(),
+            parent: None,
+        });
     }
 
-    fn end_code_block(&mut self, _range: Range<usize>, info: Option<String>, content: Option<Range<usize>>) {
-        let (Some(info), Some(content)) = (info, content) else { return };
+    fn end_code_block(
+        &mut self,
+        _range: Range<usize>,
+        info: Option<String>,
+        content: Option<Range<usize>>,
+    ) {
+        let (Some(info), Some(content)) = (info, content) else {
+            return;
+        };
         if !env_blocks::is_env_language(&info) {
             return;
         }
-        let Some(source) = self.text.get(content.clone()) else { return };
-        let Some(assignments) = env_blocks::parse_block(source) else { return };
+        let Some(source) = self.text.get(content.clone()) else {
+            return;
+        };
+        let Some(assignments) = env_blocks::parse_block(source) else {
+            return;
+        };
         let task = self.enclosing_task();
         for a in assignments {
             let value = (!env_blocks::is_placeholder_value(a.value)).then(|| a.value.to_string());
@@ -469,54 +718,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn end_table(&mut self, t: TableBuf) {
-        let header: Vec<String> = t.header.iter().map(|c| c.text.trim().to_string()).collect();
-        let body: Vec<Vec<String>> =
-            t.rows.iter().map(|(_, cells)| cells.iter().map(|c| c.text.trim().to_string()).collect()).collect();
-        let columns = tables::pick_columns(&header, &body);
-        let heading = self.doc.headings.len().checked_sub(1);
-        for (row_range, cells) in &t.rows {
-            let mut row_index = None;
-            if let Some((status_col, evidence_col)) = columns {
-                if let Some(state) = cells.get(status_col).and_then(|c| tables::classify_status(&c.text)) {
-                    let label_col = if status_col == 0 && cells.len() > 1 { 1 } else { 0 };
-                    row_index = Some(self.doc.status_rows.len());
-                    self.doc.status_rows.push(StatusRow {
-                        state,
-                        label: cells.get(label_col).map(|c| c.text.trim().to_string()).unwrap_or_default(),
-                        status_text: cells[status_col].text.trim().to_string(),
-                        range: trim(self.text, row_range.clone()),
-                        status_range: cell_content_range(self.text, cells[status_col].range.clone()),
-                        evidence_range: evidence_col
-                            .and_then(|e| cells.get(e))
-                            .map(|c| cell_content_range(self.text, c.range.clone())),
-                        heading,
-                    });
-                    for (col, cell) in cells.iter().enumerate() {
-                        for (content, inner) in &cell.spans {
-                            if let Some(kind) = refs::classify(content) {
-                                self.doc.references.push(Reference {
-                                    kind,
-                                    range: inner.clone(),
-                                    task: None,
-                                    row: row_index,
-                                    in_evidence: Some(col) == evidence_col,
-                                });
-                            }
-                        }
-                    }
-                }
-            }
-            for cell in cells {
-                for (content, inner) in &cell.spans {
-                    if let Some(kind) = refs::classify(content) {
-                        self.push_env_requirement(&kind, inner.clone(), t.task, row_index);
-                    }
-                }
-            }
-        }
-    }
-
     fn finish(mut self) -> Document {
         finish_sections(&mut self.doc.headings, self.text.len());
         self.doc.links.sort_by_key(|l| l.range.start);
@@ -526,6 +727,26 @@ impl<'t> Builder<'t> {
         dates::scan(&masked, &mut self.doc.dates);
         placeholders::scan(&masked, &self.link_ranges, &mut self.doc.placeholders);
         self.doc
+    }
+}
+
+/// A `[ ]` / `[x]` where GitHub (cmark-gfm, comrak) sees a task box: the marker ends its
+/// text node. pulldown-cmark misses it when the marker stands alone (`- [ ]`) or is glued
+/// to inline markup (`- [ ]**bold**`). Returns the checked state, the marker range, and
+/// whether it is glued (then it counts only when no plain text follows).
+fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
+    let b = text.as_bytes().get(pos..)?;
+    let checked = match b.get(..3)? {
+        b"[ ]" => false,
+        b"[x]" | b"[X]" => true,
+        _ => return None,
+    };
+    match b.get(3) {
+        None | Some(b'\n' | b'\r' | b' ' | b'\t') => Some((checked, pos..pos + 3, false)),
+        Some(b'*' | b'_' | b'`' | b'<' | b'!' | b'[' | b'~' | b'&' | b'\\') => {
+            Some((checked, pos..pos + 3, true))
+        }
+        _ => None,
     }
 }
 
@@ -568,7 +789,9 @@ fn masked_copy(text: &str, ranges: &mut [Range<usize>]) -> String {
 /// The content of a code span (inside the backticks, one padding space stripped each side).
 fn code_content_range(text: &str, range: Range<usize>) -> Range<usize> {
     let b = text.as_bytes();
-    let Some(s) = b.get(range.clone()) else { return range };
+    let Some(s) = b.get(range.clone()) else {
+        return range;
+    };
     let n = s.iter().take_while(|&&c| c == b'`').count();
     let m = s.iter().rev().take_while(|&&c| c == b'`').count();
     if n == 0 || n != m || 2 * n >= s.len() {
@@ -583,18 +806,6 @@ fn code_content_range(text: &str, range: Range<usize>) -> Range<usize> {
     a..z
 }
 
-/// A table cell's content: whitespace and the surrounding pipes excluded.
-fn cell_content_range(text: &str, range: Range<usize>) -> Range<usize> {
-    let mut r = trim(text, range);
-    let b = text.as_bytes();
-    if r.start < r.end && b[r.start] == b'|' {
-        r.start += 1;
-    }
-    if r.start < r.end && b[r.end - 1] == b'|' && (r.end < 2 || b[r.end - 2] != b'\\') {
-        r.end -= 1;
-    }
-    trim(text, r)
-}
-
+mod table_rows;
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,9 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
             b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
             b'<' => angle(b, i),
             b'_' | b'*' | b'\\' => blank(b, i),
-            b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => Some(i..i + 10),
+            b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => {
+                Some(i..i + 10)
+            }
             b'T' if (b[i..].starts_with(b"TBD") || b[i..].starts_with(b"TBA"))
                 && !word_byte(b, i.wrapping_sub(1))
                 && !word_byte(b, i + 3) =>
@@ -28,7 +30,10 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
             Some(r) => {
                 i = r.end.max(i + 1);
                 if let Some(text) = masked.get(r.clone()) {
-                    out.push(Placeholder { text: text.to_string(), range: r });
+                    out.push(Placeholder {
+                        text: text.to_string(),
+                        range: r,
+                    });
                 }
             }
             None => {
@@ -40,7 +45,8 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
 }
 
 fn word_byte(b: &[u8], i: usize) -> bool {
-    b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)
+    b.get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)
 }
 
 fn inside_any(ranges: &[Range<usize>], pos: usize) -> bool {
@@ -50,11 +56,16 @@ fn inside_any(ranges: &[Range<usize>], pos: usize) -> bool {
 
 /// `[Name]`, `[Your Company]`, `[DATE]`; not `[ ]`, `[x]`, `[-]`, `[]`, `[^1]`, `[1]`, `[!NOTE]`.
 fn bracket(b: &[u8], i: usize) -> Option<Range<usize>> {
-    if i > 0 && (matches!(b[i - 1], b'!' | b']' | b'\\' | b'[' | b'_') || b[i - 1].is_ascii_alphanumeric()) {
+    if i > 0
+        && (matches!(b[i - 1], b'!' | b']' | b'\\' | b'[' | b'_')
+            || b[i - 1].is_ascii_alphanumeric())
+    {
         return None;
     }
     let rest = &b[i + 1..b.len().min(i + 64)];
-    let close = rest.iter().position(|&c| c == b']' || c == b'[' || c == b'\n' || c == b'\r')?;
+    let close = rest
+        .iter()
+        .position(|&c| c == b']' || c == b'[' || c == b'\n' || c == b'\r')?;
     if rest[close] != b']' {
         return None;
     }
@@ -67,31 +78,40 @@ fn bracket(b: &[u8], i: usize) -> Option<Range<usize>> {
     if !(first.is_ascii_alphabetic() || first >= 0x80) || inner.len() == 1 {
         return None;
     }
-    let ok = inner
-        .iter()
-        .all(|&c| c.is_ascii_alphanumeric() || c >= 0x80 || matches!(c, b' ' | b'-' | b'_' | b'/' | b'.' | b'\'' | b'&'));
+    let ok = inner.iter().all(|&c| {
+        c.is_ascii_alphanumeric()
+            || c >= 0x80
+            || matches!(c, b' ' | b'-' | b'_' | b'/' | b'.' | b'\'' | b'&')
+    });
     ok.then_some(i..end)
 }
 
 const UPPER_HTML: &[&[u8]] = &[
-    b"BR", b"HR", b"TD", b"TR", b"TH", b"UL", b"OL", b"LI", b"EM", b"DIV", b"IMG", b"PRE", b"SUB", b"SUP", b"SPAN",
-    b"CODE", b"TABLE", b"DETAILS", b"SUMMARY", b"CENTER", b"FONT", b"BODY", b"HTML", b"HEAD",
+    b"BR", b"HR", b"TD", b"TR", b"TH", b"UL", b"OL", b"LI", b"EM", b"DIV", b"IMG", b"PRE", b"SUB",
+    b"SUP", b"SPAN", b"CODE", b"TABLE", b"DETAILS", b"SUMMARY", b"CENTER", b"FONT", b"BODY",
+    b"HTML", b"HEAD",
 ];
 
 /// `<APP_NAME>`, `<URL>`, `<your-domain>`, `<api_key>`; not `<br>`, `<details>`, `<img ...>`.
 fn angle(b: &[u8], i: usize) -> Option<Range<usize>> {
     let rest = &b[i + 1..b.len().min(i + 64)];
-    let close = rest.iter().position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'))?;
+    let close = rest
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'))?;
     if rest[close] != b'>' || close < 2 {
         return None;
     }
     let name = &rest[..close];
     let end = i + 1 + close + 1;
     let upper = name[0].is_ascii_uppercase()
-        && name.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && name
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
         && !UPPER_HTML.contains(&name);
     let lower_words = name[0].is_ascii_lowercase()
-        && name.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+        && name
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
         && name.iter().any(|c| *c == b'_' || *c == b'-')
         && !name.ends_with(b"-")
         && !name.ends_with(b"_");
@@ -101,7 +121,12 @@ fn angle(b: &[u8], i: usize) -> Option<Range<usize>> {
 /// A run of `_`, `*`, `\_`, `\*` standing for a blank: at least three underscores or an
 /// escaped one, and not glued to a word (`snake_case`, `__init__`).
 fn blank(b: &[u8], i: usize) -> Option<Range<usize>> {
-    if i > 0 && (b[i - 1] == b'\\' || b[i - 1] == b'_' || b[i - 1] == b'*' || b[i - 1].is_ascii_alphanumeric()) {
+    if i > 0
+        && (b[i - 1] == b'\\'
+            || b[i - 1] == b'_'
+            || b[i - 1] == b'*'
+            || b[i - 1].is_ascii_alphanumeric())
+    {
         return None;
     }
     let mut j = i;
@@ -141,15 +166,24 @@ mod tests {
 
     #[test]
     fn finds_template_text() {
-        assert_eq!(texts("- Lead Developer: [Name] - [Email] - [Phone]"), ["[Name]", "[Email]", "[Phone]"]);
-        assert_eq!(texts("Deploy <APP_NAME> to <your-domain>"), ["<APP_NAME>", "<your-domain>"]);
+        assert_eq!(
+            texts("- Lead Developer: [Name] - [Email] - [Phone]"),
+            ["[Name]", "[Email]", "[Phone]"]
+        );
+        assert_eq!(
+            texts("Deploy <APP_NAME> to <your-domain>"),
+            ["<APP_NAME>", "<your-domain>"]
+        );
         assert_eq!(texts("Date: YYYY-MM-DD, owner TBD."), ["YYYY-MM-DD", "TBD"]);
         assert_eq!(
             texts("- [ ] **Engineering Lead**: ******\\_****** Date: **\\_\\_\\_**"),
             ["******\\_******", "**\\_\\_\\_**"]
         );
         assert_eq!(texts("Name: ______"), ["______"]);
-        assert_eq!(texts("| Code Quality | 20% | \\_/100 | \\_ |"), ["\\_", "\\_"]);
+        assert_eq!(
+            texts("| Code Quality | 20% | \\_/100 | \\_ |"),
+            ["\\_", "\\_"]
+        );
     }
 
     #[test]

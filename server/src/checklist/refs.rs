@@ -32,17 +32,24 @@ fn is_upper_name(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() >= 2
         && b[0].is_ascii_uppercase()
-        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 /// Splits `NAME=value` / `export NAME=value` / `$NAME` / `${NAME}` into name and value.
 fn split_env(content: &str) -> (&str, Option<&str>) {
-    let c = content.strip_prefix("export ").map(str::trim_start).unwrap_or(content);
+    let c = content
+        .strip_prefix("export ")
+        .map(str::trim_start)
+        .unwrap_or(content);
     if let Some((name, value)) = c.split_once('=') {
         return (name, Some(value));
     }
     let c = c.strip_prefix('$').unwrap_or(c);
-    let c = c.strip_prefix('{').and_then(|c| c.strip_suffix('}')).unwrap_or(c);
+    let c = c
+        .strip_prefix('{')
+        .and_then(|c| c.strip_suffix('}'))
+        .unwrap_or(c);
     (c, None)
 }
 
@@ -72,20 +79,125 @@ pub fn classify(content: &str) -> Option<RefKind> {
         });
     }
     if is_path(content) {
-        return Some(RefKind::Path { path: content.to_string() });
+        return Some(RefKind::Path {
+            path: content.to_string(),
+        });
     }
     None
 }
 
 const EXTENSIONS: &[&str] = &[
-    "md", "mdx", "markdown", "rst", "adoc", "yml", "yaml", "json", "jsonc", "json5", "toml", "py", "pyi", "js",
-    "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "rs", "go", "sh", "bash", "zsh", "ps1", "bat", "sql", "env",
-    "txt", "lock", "ini", "cfg", "conf", "config", "tf", "tfvars", "hcl", "j2", "jinja", "tpl", "tmpl", "html",
-    "htm", "css", "scss", "sass", "less", "vue", "svelte", "rb", "java", "kt", "kts", "gradle", "scala", "swift",
-    "c", "h", "cc", "cpp", "hpp", "cs", "php", "ex", "exs", "erl", "lua", "pl", "r", "dart", "xml", "csv", "tsv",
-    "proto", "graphql", "gql", "prisma", "dockerfile", "properties", "example", "sample", "template", "pem",
-    "crt", "key", "service", "nix", "mk", "cmake", "lockb", "sum", "mod", "pdf", "png", "jpg", "jpeg", "svg",
-    "gif", "ipynb", "log", "zip", "gz", "wasm", "http", "rego", "cue", "bicep", "dist", "local",
+    "md",
+    "mdx",
+    "markdown",
+    "rst",
+    "adoc",
+    "yml",
+    "yaml",
+    "json",
+    "jsonc",
+    "json5",
+    "toml",
+    "py",
+    "pyi",
+    "js",
+    "mjs",
+    "cjs",
+    "jsx",
+    "ts",
+    "mts",
+    "cts",
+    "tsx",
+    "rs",
+    "go",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "bat",
+    "sql",
+    "env",
+    "txt",
+    "lock",
+    "ini",
+    "cfg",
+    "conf",
+    "config",
+    "tf",
+    "tfvars",
+    "hcl",
+    "j2",
+    "jinja",
+    "tpl",
+    "tmpl",
+    "html",
+    "htm",
+    "css",
+    "scss",
+    "sass",
+    "less",
+    "vue",
+    "svelte",
+    "rb",
+    "java",
+    "kt",
+    "kts",
+    "gradle",
+    "scala",
+    "swift",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "cs",
+    "php",
+    "ex",
+    "exs",
+    "erl",
+    "lua",
+    "pl",
+    "r",
+    "dart",
+    "xml",
+    "csv",
+    "tsv",
+    "proto",
+    "graphql",
+    "gql",
+    "prisma",
+    "dockerfile",
+    "properties",
+    "example",
+    "sample",
+    "template",
+    "pem",
+    "crt",
+    "key",
+    "service",
+    "nix",
+    "mk",
+    "cmake",
+    "lockb",
+    "sum",
+    "mod",
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "svg",
+    "gif",
+    "ipynb",
+    "log",
+    "zip",
+    "gz",
+    "wasm",
+    "http",
+    "rego",
+    "cue",
+    "bicep",
+    "dist",
+    "local",
 ];
 
 const FILE_NAMES: &[&str] = &[
@@ -112,7 +224,29 @@ pub fn is_path(s: &str) -> bool {
     if s.is_empty() || s.len() > 300 {
         return false;
     }
-    if s.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b'(' | b')' | b'=' | b',' | b';' | b'"' | b'\'' | b'|' | b'<' | b'>' | b'$' | b'`' | b'@' | b'!' | b'&' | b'%' | b'#' | b'+')) {
+    if s.bytes().any(|b| {
+        b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b'(' | b')'
+                    | b'='
+                    | b','
+                    | b';'
+                    | b'"'
+                    | b'\''
+                    | b'|'
+                    | b'<'
+                    | b'>'
+                    | b'$'
+                    | b'`'
+                    | b'@'
+                    | b'!'
+                    | b'&'
+                    | b'%'
+                    | b'#'
+                    | b'+'
+            )
+    }) {
         return false;
     }
     if s.contains("://") || s.starts_with("www.") || s.contains("//") {
@@ -122,7 +256,10 @@ pub fn is_path(s: &str) -> bool {
         return false;
     }
     let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    if FILE_NAMES.iter().any(|n| last.strip_prefix(n).is_some_and(|r| r.is_empty() || r.starts_with('.'))) {
+    if FILE_NAMES.iter().any(|n| {
+        last.strip_prefix(n)
+            .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+    }) {
         return true;
     }
     if has_known_extension(last) {
@@ -136,7 +273,9 @@ pub fn is_path(s: &str) -> bool {
 }
 
 fn has_known_extension(name: &str) -> bool {
-    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
     if ext.is_empty() {
         return false;
     }
@@ -151,7 +290,8 @@ fn has_known_extension(name: &str) -> bool {
 /// `v1.2`, `1.2.3`, `v2.0.1-rc1`: versions, not files.
 fn is_version(s: &str) -> bool {
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
-    s.starts_with(|c: char| c.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 /// `p50/p95/p99`, `n/a`, `and/or`, `1/2`, `read/write`: slashes between short words, not paths.
@@ -162,10 +302,17 @@ fn is_ratio_like(s: &str) -> bool {
     let parts: Vec<&str> = s.split('/').collect();
     let short_metric = |p: &str| {
         let letters = p.bytes().take_while(u8::is_ascii_alphabetic).count();
-        letters <= 2 && p.len() > letters && p.bytes().skip(letters).all(|b| b.is_ascii_digit() || b == b'.')
+        letters <= 2
+            && p.len() > letters
+            && p.bytes()
+                .skip(letters)
+                .all(|b| b.is_ascii_digit() || b == b'.')
     };
     parts.iter().all(|p| short_metric(p))
-        || matches!(s.to_ascii_lowercase().as_str(), "n/a" | "and/or" | "yes/no" | "true/false" | "on/off")
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "n/a" | "and/or" | "yes/no" | "true/false" | "on/off"
+        )
 }
 
 #[cfg(test)]
@@ -174,7 +321,11 @@ mod tests {
 
     fn env(s: &str) -> Option<(String, Option<String>, bool)> {
         match classify(s)? {
-            RefKind::EnvVar { name, value, strict } => Some((name, value, strict)),
+            RefKind::EnvVar {
+                name,
+                value,
+                strict,
+            } => Some((name, value, strict)),
             RefKind::Path { .. } => None,
         }
     }
@@ -193,9 +344,18 @@ mod tests {
         assert!(!is_strict_env_name("_JWT"));
         assert_eq!(env("JWT_SECRET"), Some(("JWT_SECRET".into(), None, true)));
         assert_eq!(env("PORT"), Some(("PORT".into(), None, false)));
-        assert_eq!(env("DEV_AUTH_ENABLED=false"), Some(("DEV_AUTH_ENABLED".into(), Some("false".into()), true)));
-        assert_eq!(env("LOG_LEVEL=\"info\""), Some(("LOG_LEVEL".into(), Some("info".into()), true)));
-        assert_eq!(env("${SENTRY_DSN}"), Some(("SENTRY_DSN".into(), None, true)));
+        assert_eq!(
+            env("DEV_AUTH_ENABLED=false"),
+            Some(("DEV_AUTH_ENABLED".into(), Some("false".into()), true))
+        );
+        assert_eq!(
+            env("LOG_LEVEL=\"info\""),
+            Some(("LOG_LEVEL".into(), Some("info".into()), true))
+        );
+        assert_eq!(
+            env("${SENTRY_DSN}"),
+            Some(("SENTRY_DSN".into(), None, true))
+        );
         assert_eq!(env("X"), None);
         assert_eq!(env("Port"), None);
     }

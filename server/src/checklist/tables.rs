@@ -105,26 +105,52 @@ fn header_words(h: &str) -> String {
 }
 
 fn has_word(h: &str, words: &[&str]) -> bool {
-    h.split(|c: char| !c.is_alphanumeric()).any(|w| words.contains(&w))
+    h.split(|c: char| !c.is_alphanumeric())
+        .any(|w| words.contains(&w))
 }
 
 pub fn is_status_header(h: &str) -> bool {
-    has_word(&header_words(h), &["status", "state", "done", "pass", "fail", "result", "signature", "passed", "complete"])
+    has_word(
+        &header_words(h),
+        &[
+            "status",
+            "state",
+            "done",
+            "pass",
+            "fail",
+            "result",
+            "signature",
+            "passed",
+            "complete",
+        ],
+    )
 }
 
 pub fn is_evidence_header(h: &str) -> bool {
-    has_word(&header_words(h), &["evidence", "proof", "link", "links", "file", "files", "where", "location", "source"])
+    has_word(
+        &header_words(h),
+        &[
+            "evidence", "proof", "link", "links", "file", "files", "where", "location", "source",
+        ],
+    )
 }
 
 /// The status column and the evidence column of a table, from its header row and body rows
 /// (plain text of each cell). None when the table is no status table.
 pub fn pick_columns(header: &[String], body: &[Vec<String>]) -> Option<(usize, Option<usize>)> {
     let evidence = header.iter().position(|h| is_evidence_header(h));
-    let by_header = header.iter().enumerate().position(|(i, h)| Some(i) != evidence && is_status_header(h));
+    let by_header = header
+        .iter()
+        .enumerate()
+        .position(|(i, h)| Some(i) != evidence && is_status_header(h));
     let status = by_header.or_else(|| {
         // A column whose cells are mostly status glyphs.
         (0..header.len()).find(|&col| {
-            let cells: Vec<&String> = body.iter().filter_map(|r| r.get(col)).filter(|c| !c.trim().is_empty()).collect();
+            let cells: Vec<&String> = body
+                .iter()
+                .filter_map(|r| r.get(col))
+                .filter(|c| !c.trim().is_empty())
+                .collect();
             let glyphs = cells.iter().filter(|c| starts_with_glyph(c)).count();
             !cells.is_empty() && glyphs * 2 > cells.len()
         })
@@ -173,9 +199,18 @@ mod tests {
     #[test]
     fn picks_columns() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(pick_columns(&h(&["Item", "Status", "Evidence"]), &[]), Some((1, Some(2))));
-        assert_eq!(pick_columns(&h(&["Check", "Status ✓", "Where"]), &[]), Some((1, Some(2))));
-        assert_eq!(pick_columns(&h(&["Category", "Weight", "Score", "Weighted Score"]), &[]), None);
+        assert_eq!(
+            pick_columns(&h(&["Item", "Status", "Evidence"]), &[]),
+            Some((1, Some(2)))
+        );
+        assert_eq!(
+            pick_columns(&h(&["Check", "Status ✓", "Where"]), &[]),
+            Some((1, Some(2)))
+        );
+        assert_eq!(
+            pick_columns(&h(&["Category", "Weight", "Score", "Weighted Score"]), &[]),
+            None
+        );
         let body = vec![h(&["a", "✅ ok"]), h(&["b", "❌"]), h(&["c", "later"])];
         assert_eq!(pick_columns(&h(&["Area", "Now"]), &body), Some((1, None)));
         let body = vec![h(&["a", "x"]), h(&["b", "❌"]), h(&["c", "later"])];
