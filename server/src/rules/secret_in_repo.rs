@@ -127,7 +127,11 @@ pub fn display_value(name: &str, value: &str) -> String {
 /// `line` (the text at `line_range` of a config file) with every secret-looking value masked:
 /// the first four characters kept (none for short values), the rest as `*`, so the length
 /// and columns stay the same for snippets.
-pub fn mask_line(config: &crate::config::ConfigFile, line: &str, line_range: std::ops::Range<usize>) -> String {
+pub fn mask_line(
+    config: &crate::config::ConfigFile,
+    line: &str,
+    line_range: std::ops::Range<usize>,
+) -> String {
     let mut out = line.to_string();
     for def in &config.defs {
         if !looks_secret(&def.name, &def.value) {
@@ -143,9 +147,16 @@ pub fn mask_line(config: &crate::config::ConfigFile, line: &str, line_range: std
             continue;
         }
         let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
-        let skip = if start == def.value_range.start { keep + usize::from(def.quote != crate::config::Quote::None) } else { 0 };
-        let masked: String =
-            out[s..e].chars().enumerate().map(|(i, c)| if i < skip { c } else { '*' }).collect();
+        let skip = if start == def.value_range.start {
+            keep + usize::from(def.quote != crate::config::Quote::None)
+        } else {
+            0
+        };
+        let masked: String = out[s..e]
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < skip { c } else { '*' })
+            .collect();
         out.replace_range(s..e, &masked);
     }
     out
