@@ -11,9 +11,8 @@ static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*
         (?:
-            (?:phase|step|part|stage|section|priority|tier|p)\s*\d+(?:\.\d+)*\s*[.):\-–—]?\s*
-          | \d+(?:\.\d+)*\s*[.):\-–—]?\s+
-          | \d+(?:\.\d+)*\s*[.):\-–—]\s*
+            (?:phase|step|part|stage|section|priority|tier)\s*\d+(?:\.\d+)*\s*[.):\-–—]?\s*
+          | \d+(?:\.\d+)*(?:\.?\s+|\s*[):\-–—]\s*)
           | [a-z]\s*[.)]\s+
         )",
     )
