@@ -14,6 +14,7 @@ pub mod config;
 pub mod date;
 pub mod model;
 pub mod packs;
+pub mod probes;
 pub mod rules;
 pub mod settings;
 pub mod suppress;

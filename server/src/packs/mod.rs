@@ -16,6 +16,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 mod heading;
+pub mod matcher;
 mod templates;
 
 pub use heading::normalize_heading;

@@ -1,0 +1,259 @@
+//! Item matching: which pack item a user's checklist line (task or status row) is about.
+//!
+//! An explicit marker wins: `<!-- readiness: security.secrets-outside-repo -->` on the
+//! line before the item or on its line, or a trailing `{#security.secrets-outside-repo}`
+//! in the item's text. Otherwise the line is scored against every item's title, aliases
+//! and keywords: words weigh by how rare they are across the items (IDF), whole keyword
+//! and alias phrases add a bonus, and the best item must score above a threshold and
+//! clearly ahead of the runner-up. The threshold favours precision: a wrong match makes
+//! a rule say something false about the user's line, a missed one only stays silent.
+//! `checklists/matcher-labelled.tsv` measures both (see `checklists/README.md`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{PackItem, PackSection};
+use crate::checklist::Document;
+
+/// Minimum score of the best item.
+pub const THRESHOLD: f64 = 7.0;
+/// Minimum lead of the best item over the runner-up, as a fraction of the best score.
+pub const MARGIN: f64 = 0.3;
+
+/// How an item was matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub item_id: String,
+    /// The score (explicit markers: infinity).
+    pub score: f64,
+    pub explicit: bool,
+}
+
+static MARKER_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^readiness:\s*([a-z0-9-]+\.[a-z0-9-]+)\s*$").expect("valid regex")
+});
+static MARKER_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{#([a-z0-9-]+\.[a-z0-9-]+)\}\s*$").expect("valid regex"));
+
+/// The explicit marker of an item whose line starts at `start` in `text`: an HTML comment
+/// `readiness: ID` on its line or the line before, or a trailing `{#ID}` in `item_text`.
+pub fn explicit_marker(
+    text: &str,
+    doc: &Document,
+    start: usize,
+    item_text: &str,
+) -> Option<String> {
+    if let Some(c) = MARKER_ID.captures(item_text.trim_end()) {
+        return Some(c[1].to_string());
+    }
+    let line_start = text[..start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let prev_start = if line_start == 0 {
+        0
+    } else {
+        text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+    };
+    let line_end = text[start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    doc.html_comments
+        .iter()
+        .filter(|c| c.range.start >= prev_start && c.range.start < line_end)
+        .find_map(|c| MARKER_COMMENT.captures(&c.body).map(|m| m[1].to_string()))
+}
+
+/// Matches lines against a fixed set of items; build once per checklist.
+pub struct Matcher<'p> {
+    items: Vec<Entry<'p>>,
+    idf: HashMap<String, f64>,
+}
+
+struct Entry<'p> {
+    item: &'p PackItem,
+    section: &'p str,
+    /// Every word of the title, aliases and keywords.
+    words: HashSet<String>,
+    /// Multi-word keyword and alias phrases, as word lists.
+    phrases: Vec<Vec<String>>,
+}
+
+impl<'p> Matcher<'p> {
+    pub fn new(sections: &'p [PackSection]) -> Self {
+        Matcher::from_items(
+            sections
+                .iter()
+                .flat_map(|s| s.items.iter().map(move |i| (s.id.as_str(), i))),
+        )
+    }
+
+    pub fn from_items(items: impl Iterator<Item = (&'p str, &'p PackItem)>) -> Self {
+        let mut entries = Vec::new();
+        for (section, item) in items {
+            let mut words = HashSet::new();
+            let mut phrases = Vec::new();
+            let texts = std::iter::once(&item.title)
+                .chain(&item.aliases)
+                .chain(&item.keywords);
+            for t in texts {
+                let w = words_of(t);
+                if w.len() >= 2 {
+                    phrases.push(w.clone());
+                }
+                words.extend(w);
+            }
+            entries.push(Entry {
+                item,
+                section,
+                words,
+                phrases,
+            });
+        }
+        let n = entries.len().max(1) as f64;
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for e in &entries {
+            for w in &e.words {
+                *df.entry(w.clone()).or_default() += 1;
+            }
+        }
+        let idf = df
+            .into_iter()
+            .map(|(w, d)| (w, (n / d as f64).ln().max(0.1)))
+            .collect();
+        Matcher {
+            items: entries,
+            idf,
+        }
+    }
+
+    /// Scores of every item with a positive score, best first.
+    pub fn scores(&self, line: &str) -> Vec<(&'p PackItem, &'p str, f64)> {
+        let words = words_of(&clean_line(line));
+        let set: HashSet<&str> = words.iter().map(String::as_str).collect();
+        let mut out = Vec::new();
+        for e in &self.items {
+            let mut score = 0.0;
+            for w in &set {
+                if e.words.contains(*w) {
+                    score += self.idf.get(*w).copied().unwrap_or(0.0);
+                }
+            }
+            if score == 0.0 {
+                continue;
+            }
+            for p in &e.phrases {
+                if contains_seq(&words, p) {
+                    score += 1.5 * p.len() as f64;
+                }
+            }
+            out.push((e.item, e.section, score));
+        }
+        out.sort_by(|a, b| b.2.total_cmp(&a.2));
+        out
+    }
+
+    /// The item a line is about, if one is clearly ahead.
+    pub fn best(&self, line: &str) -> Option<Match> {
+        self.best_in(line, None)
+    }
+
+    /// Like [`Matcher::best`], with the pack section of the heading the line sits under
+    /// (its items get a small head start).
+    pub fn best_in(&self, line: &str, section: Option<&str>) -> Option<Match> {
+        self.best_with(line, section, THRESHOLD, MARGIN)
+    }
+
+    /// [`Matcher::best_in`] with another threshold and margin (for tuning).
+    pub fn best_with(
+        &self,
+        line: &str,
+        section: Option<&str>,
+        threshold: f64,
+        margin: f64,
+    ) -> Option<Match> {
+        let mut scores = self.scores(line);
+        if let Some(s) = section {
+            for x in &mut scores {
+                if x.1 == s {
+                    x.2 *= 1.15;
+                }
+            }
+            scores.sort_by(|a, b| b.2.total_cmp(&a.2));
+        }
+        let (item, _, best) = *scores.first()?;
+        let second = scores.get(1).map_or(0.0, |s| s.2);
+        (best >= threshold && best - second >= margin * best).then(|| Match {
+            item_id: item.id.clone(),
+            score: best,
+            explicit: false,
+        })
+    }
+
+    /// Whether an item id is one of this matcher's items.
+    pub fn knows(&self, id: &str) -> bool {
+        self.items.iter().any(|e| e.item.id == id)
+    }
+}
+
+/// Strips list and task markers, table pipes, status symbols and emphasis.
+fn clean_line(line: &str) -> String {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX~-]\]\s+)?").expect("valid regex")
+    });
+    let line = LEAD.replace(line, "");
+    let line = MARKER_ID.replace(&line, "");
+    line.replace(['|', '*', '`', '_'], " ")
+}
+
+const STOP: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "is", "are", "be",
+    "at", "as", "from", "every", "all", "each", "any", "no", "not", "it", "its", "we", "our",
+    "has", "have", "this", "that", "into", "per", "via", "done", "todo", "yes", "partial", "set",
+    "up", "use", "used", "only", "there", "when", "after", "before", "e", "g", "i", "one", "can",
+    "do", "does", "are", "was", "were", "will", "should", "must", "ensure", "make", "sure", "en",
+    "de", "la", "le", "les", "el", "los", "das", "der", "die", "und", "mit",
+];
+
+/// Lower-case words, stop words dropped, a plural `s` removed from longer words.
+pub fn words_of(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .map(stem)
+        .collect()
+}
+
+fn stem(w: &str) -> String {
+    if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") && w.is_ascii() {
+        w[..w.len() - 1].to_string()
+    } else {
+        w.to_string()
+    }
+}
+
+fn contains_seq(words: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_markers_win() {
+        let text = "## S\n\n<!-- readiness: security.rate-limiting -->\n- [ ] Something\n- [ ] Other {#data.restore-drill}\n";
+        let doc = crate::checklist::parse(text);
+        let t0 = &doc.tasks[0];
+        assert_eq!(
+            explicit_marker(text, &doc, t0.range.start, &t0.text).as_deref(),
+            Some("security.rate-limiting")
+        );
+        let t1 = &doc.tasks[1];
+        assert_eq!(
+            explicit_marker(text, &doc, t1.range.start, &t1.text).as_deref(),
+            Some("data.restore-drill")
+        );
+    }
+}
