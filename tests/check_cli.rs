@@ -89,6 +89,9 @@ fn demo_fires_every_rule() {
         "placeholder",
         "secret-in-repo",
         "missing-section",
+        "missing-item",
+        "contradicted",
+        "evidence-found",
         "duplicate-item",
         "unchecked",
         "expired-waiver",
@@ -340,7 +343,7 @@ fn rules_and_explain() {
     assert!(text
         .lines()
         .any(|l| l.starts_with("env-mismatch") && l.contains("error")));
-    assert_eq!(text.lines().count(), 12);
+    assert_eq!(text.lines().count(), 15);
     let out = readiness(&["explain", "secret-in-repo"]);
     assert!(stdout(&out).starts_with("# secret-in-repo (error)"));
     let out = readiness(&["explain", "nope"]);

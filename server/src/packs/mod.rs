@@ -16,6 +16,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 mod heading;
+pub mod mapping;
 pub mod matcher;
 mod templates;
 

@@ -247,12 +247,13 @@ impl<'a> Prober<'a> {
                         vec![file_evidence(p)],
                         format!("found {p}"),
                     ),
-                    None => ProbeResult::new(
-                        probe,
-                        Outcome::Fail,
-                        Vec::new(),
-                        format!("no file matches {}", globs.join(", ")),
-                    ),
+                    None => {
+                        let detail = match probe.description() {
+                            Some(d) => format!("found no {}", strip_article(d)),
+                            None => format!("no file matches {}", globs.join(", ")),
+                        };
+                        ProbeResult::new(probe, Outcome::Fail, Vec::new(), detail)
+                    }
                 }
             }
             Probe::FileContains { globs, regex, .. } => {
@@ -274,12 +275,11 @@ impl<'a> Prober<'a> {
                         }
                     }
                 }
-                ProbeResult::new(
-                    probe,
-                    Outcome::Fail,
-                    Vec::new(),
-                    format!("no file matching {} contains it", globs.join(", ")),
-                )
+                let detail = match probe.description() {
+                    Some(d) => format!("found no {}", strip_article(d)),
+                    None => format!("no file matching {} contains it", globs.join(", ")),
+                };
+                ProbeResult::new(probe, Outcome::Fail, Vec::new(), detail)
             }
             Probe::FileAbsentOrUntracked { globs, .. } => {
                 let set = glob_set(globs);
@@ -494,12 +494,11 @@ impl<'a> Prober<'a> {
                 }
             }
         }
-        ProbeResult::new(
-            probe,
-            Outcome::Fail,
-            Vec::new(),
-            format!("no step in {} matches", files.join(", ")),
-        )
+        let detail = match probe.description() {
+            Some(d) => format!("found no {} in {}", strip_article(d), files.join(", ")),
+            None => format!("no step in {} matches", files.join(", ")),
+        };
+        ProbeResult::new(probe, Outcome::Fail, Vec::new(), detail)
     }
 
     fn dockerfile_non_root(&self, probe: &Probe) -> ProbeResult {
@@ -614,6 +613,13 @@ pub(crate) fn final_stage_user(text: &str) -> Option<(usize, String)> {
 fn is_root_user(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user);
     name == "root" || name == "0"
+}
+
+/// "a SECURITY.md policy file" -> "SECURITY.md policy file", for "found no ...".
+fn strip_article(s: &str) -> &str {
+    s.strip_prefix("a ")
+        .or_else(|| s.strip_prefix("an "))
+        .unwrap_or(s)
 }
 
 pub(crate) fn file_name(path: &str) -> &str {

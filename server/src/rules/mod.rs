@@ -10,10 +10,13 @@ use crate::text::LineIndex;
 use crate::workspace::Workspace;
 
 mod broken_link;
+mod contradicted;
 mod duplicate_item;
 mod env_mismatch;
 mod env_unset;
+mod evidence_found;
 mod missing_evidence;
+mod missing_item;
 mod missing_section;
 mod placeholder;
 pub mod secret_in_repo;
@@ -68,6 +71,9 @@ pub static RULES: &[&dyn Rule] = &[
     &placeholder::Placeholder,
     &secret_in_repo::SecretInRepo,
     &missing_section::MissingSection,
+    &missing_item::MissingItem,
+    &contradicted::Contradicted,
+    &evidence_found::EvidenceFound,
     &duplicate_item::DuplicateItem,
     &unchecked::Unchecked,
 ];

@@ -1,0 +1,151 @@
+//! A checklist's lines mapped to pack items: which task or status row speaks for which
+//! item, in which state, under which covered section.
+
+use std::ops::Range;
+
+use super::matcher::{explicit_marker, Matcher};
+use super::PackSection;
+use crate::checklist::{Document, ItemState};
+
+/// Where a mapped line sits in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRef {
+    /// Index into `Document::tasks`.
+    Task(usize),
+    /// Index into `Document::status_rows`.
+    Row(usize),
+}
+
+/// One checklist line and the pack item it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedLine {
+    pub line: LineRef,
+    pub item_id: String,
+    pub state: ItemState,
+    /// Range of the task or row.
+    pub range: Range<usize>,
+    pub explicit: bool,
+}
+
+/// The pack sections a document covers: (index in `sections`, index of the deepest
+/// heading covering it).
+pub fn covered_sections(doc: &Document, sections: &[PackSection]) -> Vec<(usize, usize)> {
+    sections
+        .iter()
+        .enumerate()
+        .filter_map(|(si, s)| {
+            // The most specific heading: a document title ("Launch checklist") may match
+            // too, but the section's own heading is where its items are.
+            doc.headings
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| s.matches_heading(&h.title))
+                .min_by_key(|(i, h)| (std::cmp::Reverse(h.level), *i))
+                .map(|(hi, _)| (si, hi))
+        })
+        .collect()
+}
+
+/// The pack section id of the heading `heading` or its nearest covering ancestor.
+fn section_of<'s>(
+    doc: &Document,
+    sections: &'s [PackSection],
+    mut heading: Option<usize>,
+) -> Option<&'s str> {
+    while let Some(h) = heading {
+        let title = &doc.headings[h].title;
+        if let Some(s) = sections.iter().find(|s| s.matches_heading(title)) {
+            return Some(&s.id);
+        }
+        heading = doc.headings[h].parent;
+    }
+    None
+}
+
+/// Every task and status row of `doc` that maps to an item of `sections`.
+pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
+    let matcher = Matcher::new(sections);
+    let mut out = Vec::new();
+    let mut one = |line: LineRef,
+                   label: &str,
+                   start: usize,
+                   range: Range<usize>,
+                   state: ItemState,
+                   heading: Option<usize>| {
+        let (item_id, explicit) = match explicit_marker(text, doc, start, label) {
+            Some(id) if matcher.knows(&id) => (id, true),
+            _ => {
+                let section = section_of(doc, sections, heading);
+                match matcher.best_in(label, section) {
+                    Some(m) => (m.item_id, false),
+                    None => return,
+                }
+            }
+        };
+        out.push(MappedLine {
+            line,
+            item_id,
+            state,
+            range,
+            explicit,
+        });
+    };
+    for (i, t) in doc.tasks.iter().enumerate() {
+        let state = if t.checked {
+            ItemState::Done
+        } else {
+            ItemState::Open
+        };
+        one(
+            LineRef::Task(i),
+            &t.text,
+            t.range.start,
+            t.range.clone(),
+            state,
+            t.heading,
+        );
+    }
+    for (i, r) in doc.status_rows.iter().enumerate() {
+        one(
+            LineRef::Row(i),
+            &r.label,
+            r.range.start,
+            r.range.clone(),
+            r.state,
+            r.heading,
+        );
+    }
+    out.sort_by_key(|m| m.range.start);
+    out
+}
+
+/// Score above which a line counts as mentioning an item, for rules that must not claim an
+/// item is absent when a line plausibly covers it (one line often covers two items).
+pub const MENTION_THRESHOLD: f64 = 4.0;
+
+/// Ids of every item some task or status row of `doc` maps to or plausibly mentions.
+pub fn mentioned_items(
+    text: &str,
+    doc: &Document,
+    sections: &[PackSection],
+) -> std::collections::HashSet<String> {
+    let matcher = Matcher::new(sections);
+    let mut out: std::collections::HashSet<String> = map_document(text, doc, sections)
+        .into_iter()
+        .map(|m| m.item_id)
+        .collect();
+    let labels = doc
+        .tasks
+        .iter()
+        .map(|t| t.text.as_str())
+        .chain(doc.status_rows.iter().map(|r| r.label.as_str()));
+    for label in labels {
+        for (item, _, score) in matcher.scores(label) {
+            if score < MENTION_THRESHOLD {
+                break;
+            }
+            out.insert(item.id.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! `evidence-found`: an open item whose probe finds it already done in the repository.
+
+use super::{ChecklistCx, Rule, RuleInfo};
+use crate::checklist::ItemState;
+use crate::model::{FileEdit, Finding, Fix, Severity};
+use crate::packs::{self, mapping, mapping::LineRef};
+use crate::probes::{Outcome, Prober};
+
+pub struct EvidenceFound;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "evidence-found",
+    severity: Severity::Hint,
+    summary: "an open item looks done: the repository has the evidence its pack item probes for",
+    explain: include_str!("docs/evidence-found.md"),
+};
+
+impl Rule for EvidenceFound {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        let sections = packs::combine(cx.packs);
+        let prober = Prober::for_checklist(cx.ws, cx.path);
+        for m in mapping::map_document(cx.text, cx.doc, &sections) {
+            if !matches!(m.state, ItemState::Open | ItemState::Partial) {
+                continue;
+            }
+            let Some(item) = sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find(|i| i.id == m.item_id)
+            else {
+                continue;
+            };
+            let Some(result) = prober.item(item) else {
+                continue;
+            };
+            if result.outcome != Outcome::Pass {
+                continue;
+            }
+            let evidence = result.evidence();
+            let Some(first) = evidence.first() else {
+                continue;
+            };
+            let shown = first.path.clone();
+            let mut finding = Finding::new(
+                INFO.code,
+                cx.path,
+                m.range.clone(),
+                format!(
+                    "open, but the repository has {}: {}",
+                    result.probes[0].looked_for, first
+                ),
+            )
+            .with_help("tick it if it is really done");
+            let edits = match m.line {
+                LineRef::Task(t) => {
+                    let task = &cx.doc.tasks[t];
+                    let end = task.range.end;
+                    vec![
+                        FileEdit::Replace {
+                            path: cx.path.to_string(),
+                            range: task.marker_range.clone(),
+                            text: "[x]".into(),
+                        },
+                        FileEdit::Replace {
+                            path: cx.path.to_string(),
+                            range: end..end,
+                            text: format!(" (evidence: {shown})"),
+                        },
+                    ]
+                }
+                LineRef::Row(r) => {
+                    let row = &cx.doc.status_rows[r];
+                    let mut edits = vec![FileEdit::Replace {
+                        path: cx.path.to_string(),
+                        range: row.status_range.clone(),
+                        text: "✅ Done".into(),
+                    }];
+                    if let Some(ev) = &row.evidence_range {
+                        if cx.text[ev.clone()].trim().is_empty() {
+                            edits.push(FileEdit::Replace {
+                                path: cx.path.to_string(),
+                                range: ev.clone(),
+                                text: format!("`{shown}`"),
+                            });
+                        }
+                    }
+                    edits
+                }
+            };
+            finding = finding.with_fix(Fix {
+                title: "Mark as done".into(),
+                preferred: true,
+                edits,
+            });
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn open_item_with_evidence() {
+        let text = "# Launch\n\n## Security\n\n- [ ] SECURITY.md with disclosure contact\n";
+        let files = [
+            ("readiness.md", text),
+            ("SECURITY.md", "# Security\n\nMail security@example.com.\n"),
+        ];
+        let out = check("evidence-found", &files);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert!(
+            out[0].contains("a SECURITY.md policy file: SECURITY.md"),
+            "{out:#?}"
+        );
+        assert!(check("evidence-found", &files[..1]).is_empty());
+    }
+}

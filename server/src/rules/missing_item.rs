@@ -1,0 +1,82 @@
+//! `missing-item`: a `must` item of a pack section the checklist covers has no line.
+
+use super::{ChecklistCx, Rule, RuleInfo};
+use crate::model::{FileEdit, Finding, Fix, Severity};
+use crate::packs::{self, mapping, Level};
+
+pub struct MissingItem;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "missing-item",
+    severity: Severity::Info,
+    summary: "a section the checklist covers lacks a `must` item of the rubric pack",
+    explain: include_str!("docs/missing-item.md"),
+};
+
+impl Rule for MissingItem {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        let sections = packs::combine(cx.packs);
+        let mentioned = mapping::mentioned_items(cx.text, cx.doc, &sections);
+        for (si, hi) in mapping::covered_sections(cx.doc, &sections) {
+            let section = &sections[si];
+            let heading = &cx.doc.headings[hi];
+            // Insert after the section's last non-blank text.
+            let end = heading.section.end.min(cx.text.len());
+            let insert_at = cx.text[..end].trim_end().len();
+            for item in section.items.iter().filter(|i| i.level == Level::Must) {
+                if mentioned.contains(&item.id) {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        INFO.code,
+                        cx.path,
+                        heading.range.clone(),
+                        format!(
+                            "{} has no item for: {} (`{}`)",
+                            heading.title, item.title, item.id
+                        ),
+                    )
+                    .with_help(format!(
+                        "add it, or mark an existing line with <!-- readiness: {} -->",
+                        item.id
+                    ))
+                    .with_fix(Fix {
+                        title: format!("Add \"{}\"", item.title),
+                        preferred: false,
+                        edits: vec![FileEdit::Replace {
+                            path: cx.path.to_string(),
+                            range: insert_at..insert_at,
+                            text: format!("\n{}", item.line),
+                        }],
+                    }),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn reports_must_items_missing_from_covered_sections_only() {
+        let text = "# Launch\n\n## Release & rollback\n\n- [x] Rollback steps written in docs/rollback.md\n";
+        let out = check("missing-item", &[("readiness.md", text)]);
+        assert!(!out.is_empty());
+        assert!(
+            out.iter()
+                .all(|l| l.starts_with("readiness.md:3: Release & rollback has no item for")),
+            "{out:#?}"
+        );
+        assert!(
+            !out.iter().any(|l| l.contains("release.rollback-procedure")),
+            "{out:#?}"
+        );
+    }
+}
