@@ -16,6 +16,7 @@ pub mod model;
 pub mod packs;
 pub mod probes;
 pub mod rules;
+pub mod score;
 pub mod settings;
 pub mod suppress;
 pub mod text;

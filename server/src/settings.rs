@@ -35,6 +35,8 @@ pub struct Settings {
     pub checklist_exclude: Option<GlobSet>,
     pub production: Option<GlobSet>,
     pub rules: BTreeMap<String, RuleLevel>,
+    /// `[scores]`: section id -> weight, overriding the packs' section weights.
+    pub scores: BTreeMap<String, f64>,
     /// The file these came from, if any.
     pub source: Option<PathBuf>,
     /// Raw include globs (for the language server's watchers and `extra globs` merging).
@@ -67,6 +69,8 @@ struct RawSettings {
     profiles: RawProfiles,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    scores: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -170,6 +174,37 @@ impl Settings {
             };
             settings.rules.insert(code.get_ref().clone(), parsed);
         }
+        for (section, weight) in &raw.scores {
+            let id = section.get_ref();
+            let kebab = !id.is_empty()
+                && id.starts_with(|c: char| c.is_ascii_lowercase())
+                && id.split('-').all(|w| {
+                    !w.is_empty()
+                        && w.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                });
+            if !kebab {
+                return Err(error(
+                    section.span(),
+                    format!(
+                        "`{id}` in [scores] is not a section id (kebab-case, such as `security`)"
+                    ),
+                ));
+            }
+            let value = match weight.get_ref() {
+                toml::Value::Integer(i) => Some(*i as f64),
+                toml::Value::Float(f) => Some(*f),
+                _ => None,
+            }
+            .filter(|w| w.is_finite() && *w >= 0.0)
+            .ok_or_else(|| {
+                error(
+                    weight.span(),
+                    format!("the weight of `{id}` in [scores] must be a number of 0 or more"),
+                )
+            })?;
+            settings.scores.insert(id.clone(), value);
+        }
         Ok(settings)
     }
 
@@ -253,6 +288,18 @@ mod tests {
         let err = parse("max_age_days = 3\n[checklists]\nincludes = []\n").unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("includes"), "{}", err.message);
+    }
+
+    #[test]
+    fn scores_are_section_weights() {
+        let s = parse("[scores]\nsecurity = 3\ndata = 1.5\n").unwrap();
+        assert_eq!(s.scores.get("security"), Some(&3.0));
+        assert_eq!(s.scores.get("data"), Some(&1.5));
+        let err = parse("[scores]\nsecurity = \"high\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 12));
+        let err = parse("[scores]\nSecurity = 1\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(parse("[scores]\nsecurity = -1\n").is_err());
     }
 
     #[test]
