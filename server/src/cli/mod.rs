@@ -1,9 +1,12 @@
 //! The command-line front end: argument parsing, and reports in four formats.
 //! It converts and calls the core; it decides nothing about what is wrong.
 
+mod audit;
 mod github;
 mod human;
+mod init;
 mod json;
+mod new;
 mod report;
 mod sarif;
 
@@ -39,6 +42,12 @@ pub enum Command {
         /// A rule code, such as `env-mismatch`.
         code: String,
     },
+    /// Write a checklist for this repository from the packs, ticking what probes confirm.
+    Init(init::InitArgs),
+    /// Run the packs' probes alone and print a scorecard per section.
+    Audit(audit::AuditArgs),
+    /// Write a document template (runbook, slo, security...); --list lists them.
+    New(new::NewArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +91,23 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Init(args) => print_or_fail(init::run(&args).map(|m| m + "\n")),
+        Command::Audit(args) => print_or_fail(audit::run(&args)),
+        Command::New(args) => {
+            let today = match resolve_today(None) {
+                Ok(d) => d.to_string(),
+                Err(e) => return print_or_fail(Err(e)),
+            };
+            print_or_fail(new::run(&args, &today).map(
+                |m| {
+                    if m.ends_with('\n') {
+                        m
+                    } else {
+                        m + "\n"
+                    }
+                },
+            ))
+        }
         Command::Check(args) => match check(&args) {
             Ok(code) => code,
             Err(message) => {
@@ -112,6 +138,20 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Prints a command's output, or its error with exit status 2.
+fn print_or_fail(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -553,6 +553,10 @@ fn ci_step_lines(text: &str, github: bool) -> Vec<(usize, &str)> {
     static KEY: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
         Regex::new(r"^(\s*)(?:-\s+)?(run|name|uses|script)\s*:\s*(.*)$").expect("valid regex")
     });
+    static STRUCTURE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"^\s*(?:-\s+)?(?:stages?|needs|dependencies|when|only|except|rules)\s*:")
+            .expect("valid regex")
+    });
     let mut out = Vec::new();
     let mut block_indent: Option<usize> = None;
     let mut offset = 0;
@@ -565,7 +569,10 @@ fn ci_step_lines(text: &str, github: bool) -> Vec<(usize, &str)> {
             continue;
         }
         if !github {
-            out.push((start, line));
+            // Pipeline structure (`stages: [test, deploy]`, `stage: deploy`) is not a step.
+            if !STRUCTURE.is_match(line) {
+                out.push((start, line));
+            }
             continue;
         }
         let indent = line.len() - trimmed.len();
