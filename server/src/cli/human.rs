@@ -130,6 +130,12 @@ fn write_checklist(out: &mut impl Write, c: &ChecklistOut, p: &Paint) -> io::Res
             c.status_rows.done, c.status_rows.total, c.status_rows.partial
         )?;
     }
+    if let Some(score) = &c.score {
+        let level = score
+            .level
+            .map_or("no level yet".to_string(), |l| l.as_str().to_string());
+        writeln!(out, "  score        {:>4}/100   {level}", score.score)?;
+    }
     let mut parts = Vec::new();
     for (n, word, sev) in [
         (c.errors, "error", Severity::Error),

@@ -34,6 +34,7 @@ struct Section<'a> {
     title: &'a str,
     line: usize,
     tasks: TaskCounts,
+    score: Option<u8>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +43,10 @@ struct Checklist<'a> {
     tasks: TaskCounts,
     status_rows: RowCounts,
     sections: Vec<Section<'a>>,
+    /// 0-100 against the checklist's packs.
+    score: Option<u8>,
+    /// null, "bronze", "silver" or "gold".
+    level: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -112,8 +117,11 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 title: &s.title,
                 line: s.line,
                 tasks: (&s.tasks).into(),
+                score: s.score,
             })
             .collect(),
+        score: c.score.as_ref().map(|s| s.score),
+        level: c.score.as_ref().and_then(|s| s.level).map(|l| l.as_str()),
     });
     let diagnostics = report.diagnostics.iter().map(|d| Diagnostic {
         path: &d.path,

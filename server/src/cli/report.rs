@@ -56,6 +56,8 @@ pub struct SectionOut {
     pub line: usize,
     pub level: u8,
     pub tasks: Counts,
+    /// Score (0-100) of the pack section this heading covers, if any.
+    pub score: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,8 @@ pub struct ChecklistOut {
     pub warnings: usize,
     pub infos: usize,
     pub hints: usize,
+    /// Score against the checklist's packs.
+    pub score: Option<crate::score::ChecklistScore>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -205,6 +209,7 @@ impl Report {
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
             let loaded = started.elapsed();
             let findings = analyze(&ws, today, &job.scope).map_err(|e| e.to_string())?;
+            let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
             report.notes.push(format!(
                 "{}: {} files walked and parsed in {:.0?}, analysed in {:.0?}",
                 job.root.display(),
@@ -239,6 +244,7 @@ impl Report {
                 if let Some(counts) = per_file.get(path.as_str()) {
                     [entry.errors, entry.warnings, entry.infos, entry.hints] = *counts;
                 }
+                add_score(&mut entry, &ws, path, &packs);
                 report.checklists.push(entry);
             }
             report.summary.checklists += checklists.len();
@@ -349,6 +355,7 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
                     done: inside.iter().filter(|t| t.checked).count(),
                     partial: 0,
                 },
+                score: None,
             })
         })
         .collect();
@@ -361,7 +368,31 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
         warnings: 0,
         infos: 0,
         hints: 0,
+        score: None,
     }
+}
+
+/// Fills in the checklist's score and the score of each heading covering a pack section.
+fn add_score(entry: &mut ChecklistOut, ws: &Workspace, path: &str, packs: &[crate::packs::Pack]) {
+    let Some(score) = crate::score::checklist_score(ws, path, packs) else {
+        return;
+    };
+    let sections = crate::packs::combine(&crate::score::checklist_packs(ws, path, packs));
+    if let Some(doc) = ws.file(path).and_then(|f| f.document()) {
+        // The heading that covers each pack section (the deepest one, not a document title).
+        let lines = ws.line_index(path);
+        for (si, hi) in crate::packs::mapping::covered_sections(doc, &sections) {
+            let line = lines.map_or(0, |l| l.line_of(doc.headings[hi].range.start) + 1);
+            if let Some(out) = entry.sections.iter_mut().find(|o| o.line == line) {
+                out.score = score
+                    .sections
+                    .iter()
+                    .find(|x| x.id == sections[si].id)
+                    .and_then(|x| x.score);
+            }
+        }
+    }
+    entry.score = Some(score);
 }
 
 #[cfg(test)]
