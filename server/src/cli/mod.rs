@@ -39,6 +39,8 @@ pub enum Command {
         /// A rule code, such as `env-mismatch`.
         code: String,
     },
+    /// Run the language server (LSP over stdio).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +84,7 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Lsp => crate::lsp::run(),
         Command::Check(args) => match check(&args) {
             Ok(code) => code,
             Err(message) => {

@@ -20,6 +20,9 @@ mod secret_in_repo;
 mod stale_review;
 mod unchecked;
 
+/// How a config value is shown in messages and hovers: secrets masked.
+pub use secret_in_repo::display_value;
+
 /// What `readiness rules` and `readiness explain` print about a rule.
 #[derive(Debug)]
 pub struct RuleInfo {
