@@ -108,9 +108,8 @@ pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Findin
             // Expired waivers obey rule levels too.
             findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
         }
-        findings.sort_by(|a, b| {
-            (a.range.start, a.code, &a.message).cmp(&(b.range.start, b.code, &b.message))
-        });
+        // Stable: findings at one place keep the order their rule gave (pack order, say).
+        findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings.dedup();
         out.extend(findings);
     }

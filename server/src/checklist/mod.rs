@@ -10,8 +10,18 @@ use std::ops::Range;
 
 use crate::date::Date;
 
+mod anchors;
+mod dates;
+mod env_blocks;
+mod front_matter;
+mod lines;
+mod links;
 mod parse;
+mod placeholders;
+mod refs;
+mod tables;
 
+pub use anchors::github_anchor;
 pub use parse::parse;
 
 #[derive(Debug, Clone, Default)]

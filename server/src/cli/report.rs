@@ -239,8 +239,16 @@ impl Report {
                     f.range.start
                 };
                 let end = position(index, text, end_offset);
+                // Snippets of config files go out with secret values masked.
+                let config = ws.file(&f.path).and_then(|file| file.config());
                 let source: Vec<String> = (start.line..=end.line)
-                    .map(|l| text[index.line_range(text, l - 1)].to_string())
+                    .map(|l| {
+                        let range = index.line_range(text, l - 1);
+                        match config {
+                            Some(cfg) => crate::rules::mask_line(cfg, &text[range.clone()], range),
+                            None => text[range].to_string(),
+                        }
+                    })
                     .collect();
                 let key = fnv1a(&format!(
                     "{}\u{0}{}\u{0}{}",

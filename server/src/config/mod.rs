@@ -3,7 +3,15 @@
 
 use std::ops::Range;
 
+mod classify;
+mod compose;
+mod dockerfile;
+mod dotenv;
+mod kubernetes;
 mod parse;
+mod profile;
+mod workflow;
+mod yaml;
 
 pub use parse::{classify, parse_config, profile_of};
 

@@ -1,21 +1,15 @@
-use super::{ConfigFile, ConfigKind, Profile};
+//! Entry points of the config index: classify a path, find its profile, parse its text.
 
-/// The config kind of a workspace-relative path (`/`-separated), from its name alone.
-pub fn classify(_path: &str) -> Option<ConfigKind> {
-    None
-}
+use super::{dockerfile, dotenv, yaml, ConfigFile, ConfigKind};
 
-/// The profile of a workspace-relative path from its file and folder names.
-pub fn profile_of(_path: &str) -> Profile {
-    Profile::Other
-}
+pub use super::classify::classify;
+pub use super::profile::profile_of;
 
 /// Parses a config file of a known kind. Never panics; keeps going past syntax errors.
-pub fn parse_config(kind: ConfigKind, _text: &str) -> ConfigFile {
-    ConfigFile {
-        kind,
-        defs: Vec::new(),
-        env_files: Vec::new(),
-        comments: Vec::new(),
+pub fn parse_config(kind: ConfigKind, text: &str) -> ConfigFile {
+    match kind {
+        ConfigKind::Dotenv => dotenv::parse(text),
+        ConfigKind::Compose | ConfigKind::Workflow | ConfigKind::Yaml => yaml::parse(kind, text),
+        ConfigKind::Dockerfile => dockerfile::parse(text),
     }
 }

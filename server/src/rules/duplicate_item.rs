@@ -76,7 +76,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            ["readiness.md:3: \"run  LOAD test\" is already listed in this section (line 2)"]
+            ["readiness.md:3: \"run LOAD test\" is already listed in this section (line 2)"]
         );
     }
 }

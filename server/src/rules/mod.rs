@@ -16,12 +16,11 @@ mod env_unset;
 mod missing_evidence;
 mod missing_section;
 mod placeholder;
-mod secret_in_repo;
+pub mod secret_in_repo;
 mod stale_review;
 mod unchecked;
 
-/// How a config value is shown in messages and hovers: secrets masked.
-pub use secret_in_repo::display_value;
+pub use secret_in_repo::{display_value, mask_line};
 
 /// What `readiness rules` and `readiness explain` print about a rule.
 #[derive(Debug)]

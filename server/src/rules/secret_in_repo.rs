@@ -124,6 +124,44 @@ pub fn display_value(name: &str, value: &str) -> String {
     }
 }
 
+/// `line` (the text at `line_range` of a config file) with every secret-looking value masked:
+/// the first four characters kept (none for short values), the rest as `*`, so the length
+/// and columns stay the same for snippets.
+pub fn mask_line(
+    config: &crate::config::ConfigFile,
+    line: &str,
+    line_range: std::ops::Range<usize>,
+) -> String {
+    let mut out = line.to_string();
+    for def in &config.defs {
+        if !looks_secret(&def.name, &def.value) {
+            continue;
+        }
+        let start = def.value_range.start.max(line_range.start);
+        let end = def.value_range.end.min(line_range.end);
+        if start >= end {
+            continue;
+        }
+        let (s, e) = (start - line_range.start, end - line_range.start);
+        if !out.is_char_boundary(s) || !out.is_char_boundary(e) {
+            continue;
+        }
+        let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
+        let skip = if start == def.value_range.start {
+            keep + usize::from(def.quote != crate::config::Quote::None)
+        } else {
+            0
+        };
+        let masked: String = out[s..e]
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < skip { c } else { '*' })
+            .collect();
+        out.replace_range(s..e, &masked);
+    }
+    out
+}
+
 impl Rule for SecretInRepo {
     fn info(&self) -> &'static RuleInfo {
         &INFO

@@ -1,0 +1,202 @@
+//! Review dates: `**Last Updated**: 2025-11-07`, `Next Review: April 1, 2026`,
+//! `Status: Updated 2026-01-11`, `最終更新: 2025年11月13日`...
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lines::lines;
+use super::{DateKind, DateMention};
+use crate::date::Date;
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let month = "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+    Regex::new(&format!(
+        r"(?i)(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|(\d{{4}})/(\d{{1,2}})/(\d{{1,2}})|\b{month}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{month}\.?,?\s+(\d{{4}})|(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日"
+    ))
+    .expect("date regex")
+});
+
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.to_ascii_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+/// The first valid date written in `s`, with its range in `s`.
+pub fn find_date(s: &str) -> Option<(Date, Range<usize>)> {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    for caps in DATE_RE.captures_iter(s) {
+        let whole = caps.get(0)?;
+        let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let year = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
+        let date = if caps.get(1).is_some() {
+            Date::new(year(1)?, num(2)?, num(3)?)
+        } else if caps.get(4).is_some() {
+            Date::new(year(4)?, num(5)?, num(6)?)
+        } else if let Some(m) = caps.get(7) {
+            Date::new(year(9)?, month_number(m.as_str())?, num(8)?)
+        } else if let Some(m) = caps.get(11) {
+            Date::new(year(12)?, month_number(m.as_str())?, num(10)?)
+        } else {
+            Date::new(year(13)?, num(14)?, num(15)?)
+        };
+        // A digit right after an ISO date (`2025-01-011`) means it was something else.
+        let next_is_digit = s[whole.end()..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit());
+        if let Some(date) = date {
+            if !next_is_digit {
+                return Some((date, whole.range()));
+            }
+        }
+    }
+    None
+}
+
+const NEXT_LABELS: &[&str] = &[
+    "next review",
+    "review by",
+    "next audit",
+    "next reviewed",
+    "次回レビュー",
+    "次回見直し",
+];
+const LAST_LABELS: &[&str] = &[
+    "last updated",
+    "updated",
+    "last reviewed",
+    "reviewed",
+    "last audited",
+    "last review",
+    "最終更新",
+    "更新日",
+    "最終レビュー",
+];
+
+/// What the text before a date says the date is.
+pub fn label_kind(before: &str) -> Option<DateKind> {
+    let mut label = String::with_capacity(before.len());
+    for c in before.chars() {
+        match c {
+            '*' | '_' | '#' | '>' | '|' | '`' | '[' | ']' => {}
+            _ => label.extend(c.to_lowercase()),
+        }
+    }
+    let mut label = label.trim_start_matches(['-', '+', ' ', '\t']).trim_end();
+    label = label.trim_end_matches([':', '：', '-', '—', '–', ' ', '\t', '(']);
+    if let Some(stripped) = label.strip_suffix(" on") {
+        label = stripped.trim_end_matches([':', '：', ' ']);
+    }
+    if label.chars().count() > 40 {
+        return None;
+    }
+    let ends_with_label = |labels: &[&str]| {
+        labels.iter().any(|l| {
+            label.strip_suffix(l).is_some_and(|head| {
+                head.chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
+        })
+    };
+    if ends_with_label(NEXT_LABELS) {
+        Some(DateKind::NextReview)
+    } else if ends_with_label(LAST_LABELS) {
+        Some(DateKind::LastReviewed)
+    } else {
+        None
+    }
+}
+
+/// Scans every line of `masked` (the document with code and comments blanked out) for
+/// labelled review dates.
+pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
+    for (start, line) in lines(masked) {
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Some((date, range)) = find_date(line) else {
+            continue;
+        };
+        let Some(kind) = label_kind(&line[..range.start]) else {
+            continue;
+        };
+        let line_range = super::lines::trim(masked, start..start + line.len());
+        out.push(DateMention {
+            kind,
+            date,
+            range: start + range.start..start + range.end,
+            line_range,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn finds_each_format() {
+        assert_eq!(find_date("2025-11-07").unwrap().0, d(2025, 11, 7));
+        assert_eq!(find_date("on 2025/6/1.").unwrap(), (d(2025, 6, 1), 3..11));
+        assert_eq!(find_date("April 1, 2026").unwrap().0, d(2026, 4, 1));
+        assert_eq!(find_date("Sept. 3rd 2026").unwrap().0, d(2026, 9, 3));
+        assert_eq!(find_date("1 April 2026").unwrap().0, d(2026, 4, 1));
+        assert_eq!(find_date("2025年11月13日").unwrap().0, d(2025, 11, 13));
+        assert!(find_date("YYYY-MM-DD").is_none());
+        assert!(find_date("[DATE]").is_none());
+        assert!(find_date("2025-02-30").is_none());
+    }
+
+    #[test]
+    fn recognises_labels() {
+        assert_eq!(
+            label_kind("**Last Updated**: "),
+            Some(DateKind::LastReviewed)
+        );
+        assert_eq!(label_kind("**Next Review**: "), Some(DateKind::NextReview));
+        assert_eq!(
+            label_kind("**Status:** Updated "),
+            Some(DateKind::LastReviewed)
+        );
+        assert_eq!(label_kind("Review by: "), Some(DateKind::NextReview));
+        assert_eq!(label_kind("最終更新: "), Some(DateKind::LastReviewed));
+        assert_eq!(label_kind("次回レビュー: "), Some(DateKind::NextReview));
+        assert_eq!(
+            label_kind("- Last reviewed on "),
+            Some(DateKind::LastReviewed)
+        );
+        assert_eq!(label_kind("Released: "), None);
+        assert_eq!(label_kind("Outdated: "), None);
+    }
+
+    #[test]
+    fn scans_lines() {
+        let text = "# T\r\n**Last Updated**: 2025-11-07\r\nNext Review: April 1, 2026\nShipped 2025-01-01\n";
+        let mut out = Vec::new();
+        scan(text, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].kind, DateKind::LastReviewed);
+        assert_eq!(&text[out[0].range.clone()], "2025-11-07");
+        assert_eq!(
+            &text[out[0].line_range.clone()],
+            "**Last Updated**: 2025-11-07"
+        );
+        assert_eq!(out[1].kind, DateKind::NextReview);
+        assert_eq!(out[1].date, d(2026, 4, 1));
+    }
+}

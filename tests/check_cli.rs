@@ -1,0 +1,367 @@
+//! End-to-end tests of `readiness check` over the fixture workspaces in tests/fixtures and
+//! the bundled examples: the real binary, its real output, snapshot-tested.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const TODAY: &str = "2026-06-01";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn readiness(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .env_remove("READINESS_TODAY")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("the readiness binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "--format", "json", "--today", TODAY];
+    all.extend_from_slice(args);
+    let out = readiness(&all);
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (value, out.status.code().unwrap())
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+macro_rules! rule_fixture {
+    ($test:ident, $dir:literal, $exit:expr) => {
+        #[test]
+        fn $test() {
+            let (v, code) = json(&[concat!("tests/fixtures/rules/", $dir)]);
+            insta::assert_json_snapshot!(concat!("rule_", $dir), v);
+            assert_eq!(code, $exit, "exit status");
+        }
+    };
+}
+
+rule_fixture!(broken_link_fixture, "broken-link", 0);
+rule_fixture!(missing_evidence_fixture, "missing-evidence", 1);
+rule_fixture!(env_mismatch_fixture, "env-mismatch", 1);
+rule_fixture!(env_unset_fixture, "env-unset", 0);
+rule_fixture!(stale_review_fixture, "stale-review", 0);
+rule_fixture!(placeholder_fixture, "placeholder", 0);
+rule_fixture!(secret_in_repo_fixture, "secret-in-repo", 1);
+rule_fixture!(missing_section_fixture, "missing-section", 0);
+rule_fixture!(duplicate_item_fixture, "duplicate-item", 0);
+rule_fixture!(suppressions_fixture, "suppressions", 1);
+
+#[test]
+fn demo_fires_every_rule() {
+    let (v, code) = json(&["--include-hints", "examples/demo"]);
+    assert_eq!(code, 1);
+    let found = codes(&v);
+    for rule in [
+        "broken-link",
+        "missing-evidence",
+        "env-mismatch",
+        "env-unset",
+        "stale-review",
+        "placeholder",
+        "secret-in-repo",
+        "missing-section",
+        "duplicate-item",
+        "unchecked",
+        "expired-waiver",
+    ] {
+        assert!(
+            found.iter().any(|c| c == rule),
+            "{rule} does not fire on examples/demo: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn demo_human_output() {
+    let out = readiness(&["check", "--today", TODAY, "examples/demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("demo_human", stdout(&out));
+}
+
+#[test]
+fn clean_example_has_no_warnings_or_errors() {
+    let (v, code) = json(&["examples/clean"]);
+    assert_eq!(code, 0);
+    let severities: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert!(
+        severities.iter().all(|s| *s == "info" || *s == "hint"),
+        "{:#}",
+        v["diagnostics"]
+    );
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert_eq!(v["checklists"][0]["path"], "docs/launch-checklist.md");
+}
+
+#[test]
+fn hints_only_with_include_hints() {
+    let (without, _) = json(&["examples/clean"]);
+    let (with, _) = json(&["--include-hints", "examples/clean"]);
+    assert!(!codes(&without).contains(&"unchecked".to_string()));
+    assert_eq!(codes(&with).iter().filter(|c| *c == "unchecked").count(), 2);
+    assert_eq!(with["summary"]["hints"], 2);
+}
+
+#[test]
+fn a_file_argument_is_a_checklist_whatever_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "[rules]\nmissing-section = \"off\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    std::fs::write(
+        dir.path().join("notes/plan.md"),
+        "# Plan\n- [x] Script `bin/deploy.sh`\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "notes/plan.md",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // Paths are relative to the file's folder; the workspace is the readiness.toml folder.
+    assert_eq!(v["checklists"][0]["path"], "plan.md");
+    assert_eq!(v["diagnostics"][0]["code"], "missing-evidence");
+    assert_eq!(v["diagnostics"][0]["path"], "plan.md");
+    assert_eq!(
+        (
+            v["diagnostics"][0]["line"].as_u64(),
+            v["diagnostics"][0]["column"].as_u64()
+        ),
+        (Some(2), Some(15))
+    );
+}
+
+#[test]
+fn sarif_has_one_result_per_diagnostic_and_stable_fingerprints() {
+    let (j, _) = json(&["examples/demo"]);
+    let run = |_: ()| {
+        let out = readiness(&[
+            "check",
+            "--format",
+            "sarif",
+            "--today",
+            TODAY,
+            "examples/demo",
+        ]);
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let (a, b) = (run(()), run(()));
+    assert_eq!(a["version"], "2.1.0");
+    assert!(a["$schema"].as_str().unwrap().contains("sarif"));
+    let results = a["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), j["diagnostics"].as_array().unwrap().len());
+    let rules = a["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], id);
+        assert!(!rules[index]["help"]["text"].as_str().unwrap().is_empty());
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().unwrap() >= 1
+                && region["startColumn"].as_u64().unwrap() >= 1
+        );
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+    }
+    let prints = |v: &Value| -> Vec<Value> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].clone())
+            .collect()
+    };
+    assert_eq!(prints(&a), prints(&b));
+    let mut unique = prints(&a).iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), results.len(), "fingerprints are unique");
+}
+
+#[test]
+fn github_annotations_and_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "previous step\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args([
+            "check",
+            "--format",
+            "github",
+            "--today",
+            TODAY,
+            "examples/demo",
+        ])
+        .current_dir(repo())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().find(|l| l.contains("env-mismatch")).unwrap();
+    assert_eq!(
+        first,
+        "::error file=.env.production,line=3,col=18,endLine=3,endColumn=22,title=env-mismatch::`DEV_AUTH_ENABLED` is `true` in this production config, but docs/production-readiness.md:12 requires `false`%0Ahelp: set DEV_AUTH_ENABLED=false here, or change the checklist"
+    );
+    assert!(text.lines().all(|l| l.starts_with("::error ")
+        || l.starts_with("::warning ")
+        || l.starts_with("::notice ")));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.starts_with("previous step\n## Readiness"),
+        "{written}"
+    );
+    assert!(written.contains("| `docs/production-readiness.md` |"));
+}
+
+#[test]
+fn no_output_ever_holds_a_secret_value() {
+    for format in ["human", "json", "sarif", "github"] {
+        let out = readiness(&[
+            "check",
+            "--format",
+            format,
+            "--today",
+            TODAY,
+            "--include-hints",
+            "examples/demo",
+        ]);
+        let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            !all.contains("parcel-demo-signing-key"),
+            "{format} leaks the secret"
+        );
+        assert!(all.contains("parc"), "{format} shows the masked prefix");
+    }
+}
+
+#[test]
+fn bad_settings_exit_2_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "max_age_days = 30\n\n[rules]\nplaceholders = \"off\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("readiness.toml:4:1:"), "{err}");
+    assert!(err.contains("unknown rule `placeholders`"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_today_and_missing_path_exit_2() {
+    let out = readiness(&["check", "--today", "22/11/2026", "examples/clean"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--today: `22/11/2026` is not a date; use YYYY-MM-DD"));
+    let out = readiness(&["check", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/folder"));
+}
+
+#[test]
+fn readiness_today_environment_fixes_the_date() {
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "tests/fixtures/rules/stale-review",
+        ])
+        .current_dir(repo())
+        .env("READINESS_TODAY", "2020-01-01")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !codes(&v).contains(&"stale-review".to_string()),
+        "nothing is stale in 2020: {:#}",
+        v["diagnostics"]
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = readiness(&["rules"]);
+    let text = stdout(&out);
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("env-mismatch") && l.contains("error")));
+    assert_eq!(text.lines().count(), 12);
+    let out = readiness(&["explain", "secret-in-repo"]);
+    assert!(stdout(&out).starts_with("# secret-in-repo (error)"));
+    let out = readiness(&["explain", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn schema_lists_every_rule_code() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("readiness.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let listed = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap();
+    let out = readiness(&["rules"]);
+    for line in stdout(&out).lines() {
+        let code = line.split_whitespace().next().unwrap();
+        assert!(
+            listed.contains_key(code),
+            "readiness.schema.json lacks rule {code}"
+        );
+    }
+}
