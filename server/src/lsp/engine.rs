@@ -120,8 +120,12 @@ impl Engine {
 
     /// The root holding `path`; a file outside every root gets its own (found like the CLI).
     pub fn root_for(self: &Arc<Self>, path: &Path) -> PathBuf {
-        if let Some(i) = self.state().root_index(path) {
-            return self.state().roots[i].dir.clone();
+        let known = {
+            let state = self.state();
+            state.root_index(path).map(|i| state.roots[i].dir.clone())
+        };
+        if let Some(dir) = known {
+            return dir;
         }
         let dir = crate::workspace::find_root(path);
         self.add_root(dir.clone());
