@@ -295,6 +295,11 @@ impl Client {
         .await;
     }
 
+    /// Closes the server's input (stdin for the binary).
+    pub fn close_input(&mut self) {
+        self.writer = Box::new(tokio::io::sink());
+    }
+
     pub async fn shutdown_and_exit(&mut self) {
         self.request("shutdown", Value::Null).await;
         self.notify("exit", Value::Null).await;
