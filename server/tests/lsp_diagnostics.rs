@@ -41,7 +41,9 @@ fn options() -> Value {
 
 async fn start(dir: &tempfile::TempDir, encoding: &str, pull: bool) -> Client {
     let mut client = Client::in_process(dir.path());
-    client.initialize(capabilities(encoding, pull), options()).await;
+    client
+        .initialize(capabilities(encoding, pull), options())
+        .await;
     client
 }
 
@@ -59,7 +61,10 @@ async fn unopened_config_files_get_diagnostics_after_initialize() {
     let env = client.wait_code(".env.production", "env-mismatch").await;
     assert_eq!(env[0]["source"], "readiness");
     assert_eq!(env[0]["severity"], 1);
-    assert_eq!(env[0]["range"]["start"], json!({ "line": 0, "character": 17 }));
+    assert_eq!(
+        env[0]["range"]["start"],
+        json!({ "line": 0, "character": 17 })
+    );
     assert!(env[0]["relatedInformation"][0]["location"]["uri"]
         .as_str()
         .unwrap()
@@ -119,18 +124,26 @@ async fn pull_clients_pull_and_are_never_pushed_to() {
     let mut client = start(&dir, "utf-16", true).await;
     let uri = client.uri(".env.production");
     let report = client
-        .request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
         .await;
     assert_eq!(report["kind"], "full");
     assert_eq!(report["items"][0]["code"], "env-mismatch");
-    let all = client.request("workspace/diagnostic", json!({ "previousResultIds": [] })).await;
+    let all = client
+        .request("workspace/diagnostic", json!({ "previousResultIds": [] }))
+        .await;
     let uris: Vec<&str> = all["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["uri"].as_str().unwrap())
         .collect();
-    assert!(uris.iter().any(|u| u.ends_with("values-production.yaml")), "{uris:?}");
+    assert!(
+        uris.iter().any(|u| u.ends_with("values-production.yaml")),
+        "{uris:?}"
+    );
     // Edit, then pull again: the change shows, and nothing was ever pushed.
     client.open(CHECKLIST, 1).await;
     client
@@ -143,7 +156,10 @@ async fn pull_clients_pull_and_are_never_pushed_to() {
     let mut cleared = false;
     for _ in 0..100 {
         let report = client
-            .request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": uri } }),
+            )
             .await;
         if report["items"].as_array().unwrap().is_empty() {
             cleared = true;
@@ -181,7 +197,10 @@ async fn editing_a_checklist_updates_the_config_files_it_constrains() {
     // Closing the buffer falls back to the disk: the mismatch comes back.
     let uri = client.uri(CHECKLIST);
     client
-        .notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }))
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
         .await;
     client.wait_code(".env.production", "env-mismatch").await;
     client.wait_code(CHECKLIST, "missing-evidence").await;
@@ -244,23 +263,34 @@ async fn readiness_toml_reloads_and_a_broken_one_is_a_diagnostic() {
     let dir = fixture();
     let mut client = start(&dir, "utf-16", false).await;
     client.wait_code(CHECKLIST, "missing-section").await;
-    write_files(dir.path(), &[("readiness.toml", "[rules]\nmissing-section = \"off\"\n")]);
+    write_files(
+        dir.path(),
+        &[("readiness.toml", "[rules]\nmissing-section = \"off\"\n")],
+    );
     let uri = client.uri("readiness.toml");
     let changed = json!({ "changes": [{ "uri": uri, "type": 2 }] });
     client
         .notify("workspace/didChangeWatchedFiles", changed.clone())
         .await;
     client.wait_no_code(CHECKLIST, "missing-section").await;
-    write_files(dir.path(), &[("readiness.toml", "[rules]\nmissing-section = \"loud\"\n")]);
+    write_files(
+        dir.path(),
+        &[("readiness.toml", "[rules]\nmissing-section = \"loud\"\n")],
+    );
     client
         .notify("workspace/didChangeWatchedFiles", changed.clone())
         .await;
     let bad = client.wait_code("readiness.toml", "invalid-config").await;
-    assert_eq!(bad[0]["range"]["start"], json!({ "line": 1, "character": 18 }));
+    assert_eq!(
+        bad[0]["range"]["start"],
+        json!({ "line": 1, "character": 18 })
+    );
     // Analysis goes on with defaults.
     client.wait_code(CHECKLIST, "missing-section").await;
     write_files(dir.path(), &[("readiness.toml", "")]);
-    client.notify("workspace/didChangeWatchedFiles", changed).await;
+    client
+        .notify("workspace/didChangeWatchedFiles", changed)
+        .await;
     client
         .wait_diagnostics("readiness.toml", |d| d.is_empty())
         .await;

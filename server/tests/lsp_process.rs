@@ -20,7 +20,9 @@ async fn wait_exit(client: &mut Client) -> std::process::ExitStatus {
 async fn shutdown_then_exit_ends_with_status_0() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = Client::spawn_binary(dir.path());
-    client.initialize(capabilities("utf-16", false), json!({})).await;
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
     client.shutdown_and_exit().await;
     assert_eq!(wait_exit(&mut client).await.code(), Some(0));
 }
@@ -29,7 +31,9 @@ async fn shutdown_then_exit_ends_with_status_0() {
 async fn exit_without_shutdown_ends_with_status_1() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = Client::spawn_binary(dir.path());
-    client.initialize(capabilities("utf-16", false), json!({})).await;
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
     client.notify("exit", Value::Null).await;
     assert_eq!(wait_exit(&mut client).await.code(), Some(1));
 }
@@ -38,7 +42,9 @@ async fn exit_without_shutdown_ends_with_status_1() {
 async fn closing_stdin_ends_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = Client::spawn_binary(dir.path());
-    client.initialize(capabilities("utf-16", false), json!({})).await;
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
     client.close_input();
     let status = wait_exit(&mut client).await;
     // Input ended without `shutdown`: an orderly end with status 1.
@@ -60,7 +66,10 @@ async fn the_binary_publishes_diagnostics_for_an_unopened_config_file() {
     );
     let mut client = Client::spawn_binary(dir.path());
     client
-        .initialize(capabilities("utf-8", false), json!({ "today": "2026-01-01" }))
+        .initialize(
+            capabilities("utf-8", false),
+            json!({ "today": "2026-01-01" }),
+        )
         .await;
     client.wait_code(".env.production", "env-mismatch").await;
     client.shutdown_and_exit().await;
@@ -92,15 +101,30 @@ fn utf16_position(text: &str, offset: usize) -> Value {
 async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
     let dir = tempfile::tempdir().unwrap();
     let rel = "docs/PRODUCTION_READINESS.md";
-    let mut text =
-        String::from("# Readiness\n\n## Security\n- [x] 👩‍👩‍👧 auth `DEV_AUTH_ENABLED=false`\r\n- [ ] 要 item\n");
+    let mut text = String::from(
+        "# Readiness\n\n## Security\n- [x] 👩‍👩‍👧 auth `DEV_AUTH_ENABLED=false`\r\n- [ ] 要 item\n",
+    );
     write_files(dir.path(), &[(rel, &text)]);
     let mut client = Client::spawn_binary(dir.path());
     client
-        .initialize(capabilities("utf-16", false), json!({ "today": "2026-01-01" }))
+        .initialize(
+            capabilities("utf-16", false),
+            json!({ "today": "2026-01-01" }),
+        )
         .await;
     client.open_text(rel, 1, &text).await;
-    let pieces = ["a", "é", "😀", "👩‍👩‍👧", "要", "\n", "\r\n", "- [ ] ", "`X_Y=1`", ""];
+    let pieces = [
+        "a",
+        "é",
+        "😀",
+        "👩‍👩‍👧",
+        "要",
+        "\n",
+        "\r\n",
+        "- [ ] ",
+        "`X_Y=1`",
+        "",
+    ];
     let mut rng = Lcg(7);
     for version in 2..1002 {
         let boundaries: Vec<usize> = text

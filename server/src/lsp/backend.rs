@@ -239,7 +239,10 @@ impl LanguageServer for Backend {
             let mut state = self.engine.state();
             let enc = state.enc;
             match state.docs.get_mut(&path) {
-                None => Err(format!("{}: change to a document that is not open", path.display())),
+                None => Err(format!(
+                    "{}: change to a document that is not open",
+                    path.display()
+                )),
                 Some(doc) => doc
                     .apply(params.text_document.version, &params.content_changes, enc)
                     .map(|()| doc.text.clone())
@@ -257,7 +260,10 @@ impl LanguageServer for Backend {
         let Some(path) = path_of(&params.text_document.uri) else {
             return;
         };
-        if path.file_name().is_some_and(|n| n == crate::settings::FILE_NAME) {
+        if path
+            .file_name()
+            .is_some_and(|n| n == crate::settings::FILE_NAME)
+        {
             let text = self.engine.state().docs.get(&path).map(|d| d.text.clone());
             self.engine.file_changed(&path, text);
         }
@@ -382,7 +388,9 @@ impl LanguageServer for Backend {
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect()
         };
-        guarded("codeAction", || actions::code_actions(&snap, &params, &versions))
+        guarded("codeAction", || {
+            actions::code_actions(&snap, &params, &versions)
+        })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -101,8 +101,12 @@ mod tests {
         doc.apply(2, &[change(0, 3, 0, 4, "B")], Encoding::Utf16)
             .unwrap();
         assert_eq!(&*doc.text, "a😀B\r\nc");
-        doc.apply(3, &[change(1, 0, 1, 1, "x"), change(0, 0, 0, 1, "")], Encoding::Utf16)
-            .unwrap();
+        doc.apply(
+            3,
+            &[change(1, 0, 1, 1, "x"), change(0, 0, 0, 1, "")],
+            Encoding::Utf16,
+        )
+        .unwrap();
         assert_eq!(&*doc.text, "😀B\r\nx");
     }
 

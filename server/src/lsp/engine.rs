@@ -49,11 +49,14 @@ struct Computed {
 
 impl Engine {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Engine {
-        let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<PublishDiagnosticsParams>();
+        let (outbox, mut inbox) =
+            tokio::sync::mpsc::unbounded_channel::<PublishDiagnosticsParams>();
         let sender = client.clone();
         tokio::spawn(async move {
             while let Some(p) = inbox.recv().await {
-                sender.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+                sender
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
             }
         });
         Engine {
@@ -161,14 +164,18 @@ impl Engine {
                     },
                 };
                 settings.overlay(&options.rules, &options.checklists);
-                let ws = Workspace::load_with_settings(&load_dir, settings, &LoadOptions::default());
+                let ws =
+                    Workspace::load_with_settings(&load_dir, settings, &LoadOptions::default());
                 (ws, error, started.elapsed())
             })
             .await;
             let (mut ws, error, took) = match loaded {
                 Ok(l) => l,
                 Err(e) => {
-                    this.log(MessageType::ERROR, format!("{}: indexing failed: {e}", dir.display()));
+                    this.log(
+                        MessageType::ERROR,
+                        format!("{}: indexing failed: {e}", dir.display()),
+                    );
                     return;
                 }
             };
@@ -266,9 +273,18 @@ impl Engine {
         match result {
             Ok(files) => {
                 let only = Some(HashSet::from([abs]));
-                self.publish(Computed { dir, gen, only, files }).await;
+                self.publish(Computed {
+                    dir,
+                    gen,
+                    only,
+                    files,
+                })
+                .await;
             }
-            Err(e) => self.log(MessageType::ERROR, format!("check of {} failed: {e}", abs.display())),
+            Err(e) => self.log(
+                MessageType::ERROR,
+                format!("check of {} failed: {e}", abs.display()),
+            ),
         }
     }
 
@@ -299,16 +315,21 @@ impl Engine {
             .and_then(|r| r.settings_error.clone());
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let mut findings = analysis::analyze(&ws, today, &analysis::Scope::All)
-                .unwrap_or_else(|e| {
+            let mut findings =
+                analysis::analyze(&ws, today, &analysis::Scope::All).unwrap_or_else(|e| {
                     tracing::warn!("{e}");
                     Vec::new()
                 });
             let mut extra_text = None;
             if let Some((e, text)) = settings_error {
                 findings.push(
-                    Finding::new("invalid-config", FILE_NAME, e.range.clone(), e.message.clone())
-                        .with_help("the server uses default settings until this is fixed"),
+                    Finding::new(
+                        "invalid-config",
+                        FILE_NAME,
+                        e.range.clone(),
+                        e.message.clone(),
+                    )
+                    .with_help("the server uses default settings until this is fixed"),
                 );
                 extra_text = Some(text);
             }
@@ -338,7 +359,13 @@ impl Engine {
         .await;
         match result {
             Ok(files) => {
-                self.publish(Computed { dir, gen, only: None, files }).await;
+                self.publish(Computed {
+                    dir,
+                    gen,
+                    only: None,
+                    files,
+                })
+                .await;
                 self.analyzed.send_modify(|n| *n += 1);
             }
             Err(e) => self.log(MessageType::ERROR, format!("analysis failed: {e}")),
@@ -348,7 +375,12 @@ impl Engine {
     /// Records the files whose diagnostics changed and sends them (push clients) or asks
     /// for a refresh (pull clients). Stale results are dropped here.
     async fn publish(self: &Arc<Self>, computed: Computed) {
-        let Computed { dir, gen, only, mut files } = computed;
+        let Computed {
+            dir,
+            gen,
+            only,
+            mut files,
+        } = computed;
         let (out, pull, refresh) = {
             let mut state = self.state();
             match state.root_mut(&dir) {
@@ -410,18 +442,25 @@ impl Engine {
         if !pull {
             self.send(out);
         } else if refresh {
-                let client = self.client.clone();
-                tokio::spawn(async move {
-                    let _ = tokio::time::timeout(
-                        Duration::from_secs(5),
-                        client.workspace_diagnostic_refresh(),
-                    )
-                    .await;
-                });
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    client.workspace_diagnostic_refresh(),
+                )
+                .await;
+            });
         }
     }
 
-    fn send(&self, out: Vec<(PathBuf, Vec<tower_lsp_server::ls_types::Diagnostic>, Option<i32>)>) {
+    fn send(
+        &self,
+        out: Vec<(
+            PathBuf,
+            Vec<tower_lsp_server::ls_types::Diagnostic>,
+            Option<i32>,
+        )>,
+    ) {
         if self.state().caps.pull {
             return;
         }

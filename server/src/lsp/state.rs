@@ -85,7 +85,6 @@ pub struct State {
     pub watchers: Vec<notify::RecommendedWatcher>,
 }
 
-
 /// A consistent view of one file for the read-only features.
 pub struct Snapshot {
     pub ws: Arc<Workspace>,
@@ -99,6 +98,12 @@ pub struct Snapshot {
     /// The findings last published for this file.
     pub findings: Vec<Finding>,
     pub findings_id: Option<u64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
 }
 
 impl State {

@@ -82,7 +82,9 @@ pub fn watch_folder(engine: &Arc<Engine>, dir: PathBuf) {
     let engine = Arc::downgrade(engine);
     tokio::spawn(async move {
         while let Some(paths) = rx.recv().await {
-            let Some(engine) = engine.upgrade() else { break };
+            let Some(engine) = engine.upgrade() else {
+                break;
+            };
             disk_changed(&engine, paths);
         }
     });

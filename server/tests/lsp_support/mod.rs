@@ -370,7 +370,9 @@ pub fn offset(text: &str, pos: &Value, utf8: bool) -> usize {
 
 /// The position of the first occurrence of `needle` in `text` (UTF-16 or UTF-8 columns).
 pub fn position_of(text: &str, needle: &str, utf8: bool) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} not in text"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
     let line = text[..at].matches('\n').count();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &text[line_start..at];
