@@ -318,3 +318,70 @@ async fn settings_from_the_editor_set_rule_levels() {
         .await;
     client.wait_code(CHECKLIST, "missing-section").await;
 }
+
+#[tokio::test]
+async fn bad_edits_are_rejected_and_the_server_keeps_serving() {
+    let dir = fixture();
+    let mut client = start(&dir, "utf-16", false).await;
+    client.open(CHECKLIST, 5).await;
+    let uri = client.uri(CHECKLIST);
+    // Stale version: ignored.
+    client
+        .change(CHECKLIST, 4, json!([{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "STALE" }]))
+        .await;
+    // Out of range: rejected, logged.
+    client
+        .change(CHECKLIST, 6, json!([{ "range": { "start": { "line": 500, "character": 0 }, "end": { "line": 501, "character": 0 } }, "text": "x" }]))
+        .await;
+    let server = client
+        .request("readiness/documentText", json!({ "uri": uri }))
+        .await;
+    assert_eq!(server["text"], CHECKLIST_TEXT);
+    assert_eq!(server["version"], 5);
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 40 } }),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("DEV_AUTH_ENABLED"),
+        "{hover}"
+    );
+}
+
+#[tokio::test]
+async fn workspace_folders_come_and_go_and_outside_files_get_their_own_root() {
+    let dir = fixture();
+    let other = fixture();
+    let mut client = start(&dir, "utf-16", false).await;
+    client.wait_code(".env.production", "env-mismatch").await;
+    // A file outside every folder is analysed with its own folder as the root.
+    let mut outside = Client::in_process(other.path());
+    std::mem::swap(&mut outside.root, &mut client.root);
+    client.open(CHECKLIST, 1).await;
+    // No readiness.toml or .git above it: its folder is the root, so nothing defines the var.
+    client.wait_code(CHECKLIST, "env-unset").await;
+    std::mem::swap(&mut outside.root, &mut client.root);
+    // Removing the folder clears its diagnostics.
+    let folder = json!({ "uri": client.uri(""), "name": "root" });
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({ "event": { "added": [], "removed": [folder.clone()] } }),
+        )
+        .await;
+    client
+        .wait_diagnostics(".env.production", |d| d.is_empty())
+        .await;
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({ "event": { "added": [folder], "removed": [] } }),
+        )
+        .await;
+    client.wait_code(".env.production", "env-mismatch").await;
+}

@@ -54,7 +54,9 @@ pub struct DocumentTextResult {
 }
 
 impl Backend {
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    /// A view of one file, once the first index is done (waiting is bounded).
+    async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.wait_indexed().await;
         let path = path_of(uri)?;
         self.engine.state().snapshot(&path)
     }
@@ -81,8 +83,11 @@ impl Backend {
     /// Waits (bounded) until the first analysis finished, so a pull never answers "nothing"
     /// merely because the index is still being built.
     async fn wait_indexed(&self) {
+        if self.engine.state().roots.iter().all(|r| r.ws.is_some()) {
+            return;
+        }
         let mut rx = self.engine.analyzed.subscribe();
-        let _ = tokio::time::timeout(Duration::from_secs(30), rx.wait_for(|n| *n > 0)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(20), rx.wait_for(|n| *n > 0)).await;
     }
 
     fn file_report(&self, path: &std::path::Path) -> Vec<Diagnostic> {
@@ -370,14 +375,14 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&p.text_document.uri) else {
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
         guarded("hover", || hover::hover(&snap, p.position))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+        let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let versions = {
@@ -395,7 +400,7 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        let Some(snap) = self.snapshot(&p.text_document.uri) else {
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
         guarded("completion", || features::completion(&snap, p.position))
@@ -406,7 +411,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&p.text_document.uri) else {
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
         guarded("definition", || features::definition(&snap, p.position))
@@ -414,7 +419,7 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
-        let Some(snap) = self.snapshot(&p.text_document.uri) else {
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
         guarded("references", || features::references(&snap, p.position))
@@ -424,7 +429,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+        let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         guarded("documentSymbol", || features::document_symbols(&snap))
@@ -445,21 +450,21 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+        let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         guarded("foldingRange", || features::folding_ranges(&snap))
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+        let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         guarded("documentLink", || features::document_links(&snap))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+        let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         guarded("codeLens", || features::code_lenses(&snap))
