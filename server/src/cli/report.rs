@@ -176,14 +176,19 @@ fn position(index: &LineIndex, text: &str, offset: usize) -> Position {
     }
 }
 
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+/// FNV-1a over the parts, separated by NUL: stable across runs and platforms.
+fn fnv1a(parts: &[&str]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes().chain(std::iter::once(0)))
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
 }
 
 impl Report {
-    pub fn build(args: &CheckArgs, today: Date) -> Result<Report, String> {
+    /// Builds the report; `with_source` keeps the source lines that human snippets show.
+    pub fn build(args: &CheckArgs, today: Date, with_source: bool) -> Result<Report, String> {
         let (base, jobs) = jobs(&args.paths)?;
         let mut report = Report::default();
         let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
@@ -196,8 +201,17 @@ impl Report {
                 config_file: args.config.clone(),
                 forced_checklists: forced,
             };
+            let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
+            let loaded = started.elapsed();
             let findings = analyze(&ws, today, &job.scope).map_err(|e| e.to_string())?;
+            report.notes.push(format!(
+                "{}: {} files walked and parsed in {:.0?}, analysed in {:.0?}",
+                job.root.display(),
+                ws.file_count(),
+                loaded,
+                started.elapsed() - loaded
+            ));
             let findings: Vec<Finding> = findings
                 .into_iter()
                 .filter(|f| args.include_hints || f.severity != Severity::Hint)
@@ -205,6 +219,11 @@ impl Report {
             let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
             report.summary.files += ws.file_count();
             report.notes.extend(ws.notes.iter().cloned());
+            let mut per_file: std::collections::HashMap<&str, [usize; 4]> =
+                std::collections::HashMap::new();
+            for f in &findings {
+                per_file.entry(f.path.as_str()).or_default()[f.severity as usize] += 1;
+            }
             let checklists: Vec<String> = match &job.scope {
                 Scope::All => ws.checklists().cloned().collect(),
                 Scope::Checklists(f) => f.clone(),
@@ -217,13 +236,8 @@ impl Report {
                     .line_index(path)
                     .expect("a parsed document has a line index");
                 let mut entry = checklist_entry(&out_path(path), doc, lines);
-                for f in findings.iter().filter(|f| &f.path == path) {
-                    match f.severity {
-                        Severity::Error => entry.errors += 1,
-                        Severity::Warning => entry.warnings += 1,
-                        Severity::Info => entry.infos += 1,
-                        Severity::Hint => entry.hints += 1,
-                    }
+                if let Some(counts) = per_file.get(path.as_str()) {
+                    [entry.errors, entry.warnings, entry.infos, entry.hints] = *counts;
                 }
                 report.checklists.push(entry);
             }
@@ -241,21 +255,20 @@ impl Report {
                 let end = position(index, text, end_offset);
                 // Snippets of config files go out with secret values masked.
                 let config = ws.file(&f.path).and_then(|file| file.config());
-                let source: Vec<String> = (start.line..=end.line)
-                    .map(|l| {
-                        let range = index.line_range(text, l - 1);
-                        match config {
-                            Some(cfg) => crate::rules::mask_line(cfg, &text[range.clone()], range),
-                            None => text[range].to_string(),
-                        }
-                    })
-                    .collect();
-                let key = fnv1a(&format!(
-                    "{}\u{0}{}\u{0}{}",
-                    f.code,
-                    f.path,
-                    source.first().map_or("", |s| s.trim())
-                ));
+                let line_text = |l: usize| {
+                    let range = index.line_range(text, l - 1);
+                    match config {
+                        Some(cfg) => crate::rules::mask_line(cfg, &text[range.clone()], range),
+                        None => text[range].to_string(),
+                    }
+                };
+                let source: Vec<String> = if with_source {
+                    (start.line..=end.line).map(line_text).collect()
+                } else {
+                    Vec::new()
+                };
+                // The masked line, so not even a hash of a secret goes out.
+                let key = fnv1a(&[f.code, &f.path, line_text(start.line).trim()]);
                 let n = fingerprints.entry(key).or_insert(0);
                 *n += 1;
                 let related = f

@@ -58,9 +58,10 @@ impl Rule for EnvMismatch {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        let scope = cx.ws.scope_of(cx.path);
         for req in &cx.doc.env_requirements {
             let Some(required) = &req.value else { continue };
-            for site in cx.ws.env_defs(&req.name) {
+            for site in cx.ws.env_defs_in(&req.name, scope) {
                 let Some(file) = cx.ws.file(&site.path) else {
                     continue;
                 };
@@ -161,6 +162,26 @@ mod tests {
             [
                 ".env.production:1: `DEV_AUTH_ENABLED` is `true` in this production config, but docs/readiness.md:2 requires `false`",
                 "docs/readiness.md:2: .env.production sets `DEV_AUTH_ENABLED` to `true`, not `false`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_service_checklist_constrains_only_its_own_service() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("services/api/docs/readiness.md", "- [ ] `LOG_LEVEL=info`\n"),
+                ("services/api/Dockerfile", "FROM alpine\n"),
+                ("services/api/.env.production", "LOG_LEVEL=debug\n"),
+                ("services/web/.env.production", "LOG_LEVEL=warn\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                "services/api/.env.production:1: `LOG_LEVEL` is `debug` in this production config, but services/api/docs/readiness.md:1 requires `info`",
+                "services/api/docs/readiness.md:1: services/api/.env.production sets `LOG_LEVEL` to `debug`, not `info`",
             ]
         );
     }

@@ -49,6 +49,7 @@ impl Rule for EnvUnset {
             named.push((&req.name, req.value.as_deref(), req.range.clone(), done));
         }
         named.sort_by_key(|n| n.2.start);
+        let mut production: Option<Option<String>> = None;
         for (name, value, range, done) in named {
             if !cx.ws.env_defs(name).is_empty() {
                 continue;
@@ -73,7 +74,10 @@ impl Rule for EnvUnset {
                     "define {name} in your production config and document it in .env.example"
                 ));
             let value_text = value.unwrap_or("");
-            if let Some(prod) = production_dotenv(cx) {
+            if let Some(prod) = production
+                .get_or_insert_with(|| production_dotenv(cx))
+                .clone()
+            {
                 finding = finding.with_fix(append_line_fix(
                     cx,
                     &prod,
@@ -93,10 +97,12 @@ impl Rule for EnvUnset {
     }
 }
 
-/// The first production dotenv file of the workspace.
+/// The first production dotenv file in the checklist's scope.
 fn production_dotenv(cx: &ChecklistCx) -> Option<String> {
+    let scope = cx.ws.scope_of(cx.path);
     cx.ws
         .files()
+        .filter(|(p, _)| crate::workspace::Workspace::in_scope(scope, p))
         .find(|(_, f)| {
             f.profile == Profile::Production
                 && f.kind == crate::workspace::FileKind::Config(crate::config::ConfigKind::Dotenv)

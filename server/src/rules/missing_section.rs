@@ -116,7 +116,7 @@ mod tests {
         let out = check("missing-section", &[("readiness.md", text)]);
         assert_eq!(out.len(), 1, "{out:?}");
         assert!(
-            out[0].starts_with("readiness.md:1: no section covers Incident Response"),
+            out[0].starts_with("readiness.md:1: no section covers Incident response"),
             "{out:?}"
         );
     }

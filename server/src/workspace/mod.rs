@@ -134,6 +134,19 @@ impl Workspace {
         self.env.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Definitions of an env var inside the folder `scope` ("" is the root). Sites are kept
+    /// in path order, so this is two binary searches, not a scan of the monorepo.
+    pub fn env_defs_in(&self, name: &str, scope: &str) -> &[DefSite] {
+        let all = self.env_defs(name);
+        if scope.is_empty() {
+            return all;
+        }
+        let prefix = format!("{scope}/");
+        let start = all.partition_point(|s| s.path.as_str() < prefix.as_str());
+        let len = all[start..].partition_point(|s| s.path.starts_with(&prefix));
+        &all[start..start + len]
+    }
+
     /// Every env var name defined somewhere, sorted.
     pub fn env_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.env.keys().map(String::as_str).collect();

@@ -122,7 +122,58 @@ impl Workspace {
         PathResolution::Missing
     }
 
+    /// The folder whose config a checklist constrains: the nearest folder, from the
+    /// checklist's own up to the root, that holds a project marker (readiness.toml, a
+    /// package manifest, a Dockerfile, a Compose or dotenv file, a Helm chart). In a
+    /// monorepo, `services/api/docs/readiness.md` speaks for `services/api/`, not for
+    /// every service. Returns "" for the workspace root.
+    pub fn scope_of<'a>(&self, checklist: &'a str) -> &'a str {
+        const MARKERS: &[&str] = &[
+            "readiness.toml",
+            "package.json",
+            "Cargo.toml",
+            "pyproject.toml",
+            "requirements.txt",
+            "go.mod",
+            "pom.xml",
+            "build.gradle",
+            "Gemfile",
+            "Dockerfile",
+            "Containerfile",
+            "docker-compose.yml",
+            "docker-compose.yaml",
+            "compose.yml",
+            "compose.yaml",
+            "Chart.yaml",
+            ".env",
+            ".env.example",
+            ".env.production",
+        ];
+        let mut dir = parent(checklist);
+        loop {
+            if dir.is_empty() {
+                return "";
+            }
+            if MARKERS
+                .iter()
+                .any(|m| self.files.contains_key(&format!("{dir}/{m}")))
+                || self.root.join(dir).join(".git").exists()
+            {
+                return dir;
+            }
+            dir = parent(dir);
+        }
+    }
+
+    /// Whether `path` lies inside the folder `scope` ("" is the root).
+    pub fn in_scope(scope: &str, path: &str) -> bool {
+        scope.is_empty()
+            || (path.starts_with(scope) && path.as_bytes().get(scope.len()) == Some(&b'/'))
+    }
+
     /// The existing file whose path is closest to a missing one (same extension), if close.
+    /// Only the missing file's folder and its parent are searched: a typo in a file name is
+    /// the likely mistake, and scanning every file per broken link would not scale.
     pub fn closest_file(&self, missing: &str) -> Option<String> {
         let ext = missing.rsplit_once('.').map(|(_, e)| e);
         let name = missing.rsplit('/').next().unwrap_or(missing);
@@ -133,14 +184,36 @@ impl Workspace {
             }
         }
         let limit = (missing.len() / 4).clamp(1, 4);
-        self.files
-            .keys()
-            .filter(|p| ext.is_none() || p.rsplit_once('.').map(|(_, e)| e) == ext)
-            .filter(|p| p.len().abs_diff(missing.len()) <= limit)
-            .map(|p| (levenshtein(p, missing), p))
-            .filter(|(d, _)| *d <= limit)
-            .min()
-            .map(|(_, p)| p.clone())
+        let dir = parent(missing);
+        let mut best: Option<(usize, &String)> = None;
+        for folder in [dir, parent(dir)] {
+            let prefix = if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            };
+            for path in self
+                .files
+                .range(prefix.clone()..)
+                .map(|(p, _)| p)
+                .take_while(|p| p.starts_with(&prefix))
+            {
+                if ext.is_some() && path.rsplit_once('.').map(|(_, e)| e) != ext {
+                    continue;
+                }
+                if path.len().abs_diff(missing.len()) > limit {
+                    continue;
+                }
+                let d = levenshtein(path, missing);
+                if d <= limit && best.is_none_or(|(bd, bp)| (d, path) < (bd, bp)) {
+                    best = Some((d, path));
+                }
+            }
+            if best.is_some() || folder.is_empty() {
+                break;
+            }
+        }
+        best.map(|(_, p)| p.clone())
     }
 }
 
@@ -175,6 +248,19 @@ mod tests {
         );
         assert_eq!(normalize("docs", "./a/./b").as_deref(), Some("docs/a/b"));
         assert_eq!(normalize("docs", "../../x"), None);
+    }
+
+    #[test]
+    fn scope_is_a_folder_prefix() {
+        assert!(Workspace::in_scope("", "a/b"));
+        assert!(Workspace::in_scope(
+            "services/api",
+            "services/api/.env.production"
+        ));
+        assert!(!Workspace::in_scope(
+            "services/api",
+            "services/api-v2/.env.production"
+        ));
     }
 
     #[test]
