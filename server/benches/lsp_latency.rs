@@ -123,6 +123,12 @@ fn main() {
             return Some(at);
         }
     };
+    // A client sends `initialized` only after the answer to `initialize`.
+    while let Ok((_, msg)) = rx.recv_timeout(Duration::from_secs(30)) {
+        if msg["id"] == 1 {
+            break;
+        }
+    }
     let started = Instant::now();
     send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
     match wait(Some(&big_uri), None, Duration::from_secs(120)) {
