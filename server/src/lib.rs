@@ -4,7 +4,7 @@
 //! - the analysis core: [`checklist`] (markdown model), [`config`] (env var index),
 //!   [`workspace`] (discovery and indices), [`rules`], [`analysis`]. Plain Rust types and
 //!   byte offsets; no CLI or LSP types.
-//! - front ends: [`cli`] (reports) and, later, the language server.
+//! - front ends: [`cli`] (reports) and [`lsp`] (the language server).
 //! - data: rubric packs and templates under `checklists/`, embedded by [`packs`].
 
 pub mod analysis;
@@ -12,6 +12,7 @@ pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod lsp;
 pub mod model;
 pub mod packs;
 pub mod probes;

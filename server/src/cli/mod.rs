@@ -48,6 +48,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Write a document template (runbook, slo, security...); --list lists them.
     New(new::NewArgs),
+    /// Run the language server (LSP over stdio).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +110,7 @@ pub fn main() -> ExitCode {
                 },
             ))
         }
+        Command::Lsp => crate::lsp::run(),
         Command::Check(args) => match check(&args) {
             Ok(code) => code,
             Err(message) => {

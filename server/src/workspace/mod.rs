@@ -71,7 +71,8 @@ pub struct DefSite {
     pub index: usize,
 }
 
-#[derive(Debug)]
+/// Cloned copy-on-write by the language server while an analysis holds a snapshot.
+#[derive(Debug, Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub settings: Settings,

@@ -1,0 +1,249 @@
+//! Latency of the language server as an editor sees it: the release binary over stdio on a
+//! 20,000-file synthetic monorepo with a 5,000-task checklist. Prints figures; never fails.
+//!
+//! - initial index: `initialized` -> first diagnostics of the big checklist
+//! - keystroke: `didChange` of the big checklist -> its `publishDiagnostics` for that version
+//! - cascade: `didChange` of a config buffer -> the next `publishDiagnostics` of any file
+//! - peak RSS of the server (getrusage of children)
+
+#[path = "support/monorepo.rs"]
+mod monorepo;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+fn frame(v: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(v).unwrap();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend(body);
+    out
+}
+
+fn reader(stdout: impl Read + Send + 'static) -> mpsc::Receiver<(Instant, Value)> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(stdout);
+        loop {
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.strip_prefix("Content-Length: ") {
+                    len = v.parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            if r.read_exact(&mut body).is_err() {
+                return;
+            }
+            if let Ok(v) = serde_json::from_slice(&body) {
+                if tx.send((Instant::now(), v)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let root = std::env::temp_dir().join("readiness-lsp-bench");
+    let spec = monorepo::Spec::with_big_checklist();
+    let marker = root.join(".bench-fingerprint");
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(spec.fingerprint().as_str()) {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let started = Instant::now();
+        let stats = monorepo::generate(&root, &spec).expect("generate the monorepo");
+        std::fs::write(&marker, spec.fingerprint()).unwrap();
+        println!("generated {} files in {:?}", stats.files, started.elapsed());
+    }
+    let big = root.join(monorepo::BIG_CHECKLIST_PATH);
+    let big_uri = format!("file://{}", big.display());
+    let big_text = std::fs::read_to_string(&big).unwrap_or_default();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .arg("lsp")
+        .env("READINESS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn readiness lsp");
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = reader(child.stdout.take().unwrap());
+    let mut send = |v: Value| {
+        let _ = stdin.write_all(&frame(&v));
+        let _ = stdin.flush();
+    };
+    let root_uri = format!("file://{}", root.display());
+    send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": root_uri,
+        "workspaceFolders": [{ "uri": root_uri, "name": "bench" }],
+        "capabilities": { "general": { "positionEncodings": ["utf-16"] } },
+        "initializationOptions": { "today": "2026-06-01" } } }),
+    );
+    // Wait for a diagnostics notification of `uri` (optionally of `version`), with a timeout.
+    let wait = |uri: Option<&str>, version: Option<i64>, limit: Duration| -> Option<Instant> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let (at, msg) = rx.recv_timeout(left).ok()?;
+            if msg["method"] != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            let p = &msg["params"];
+            if uri.is_some_and(|u| p["uri"] != u) {
+                continue;
+            }
+            if version.is_some_and(|v| p["version"] != v) {
+                continue;
+            }
+            return Some(at);
+        }
+    };
+    // A client sends `initialized` only after the answer to `initialize`.
+    while let Ok((_, msg)) = rx.recv_timeout(Duration::from_secs(30)) {
+        if msg["id"] == 1 {
+            break;
+        }
+    }
+    let started = Instant::now();
+    send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    match wait(Some(&big_uri), None, Duration::from_secs(120)) {
+        Some(at) => println!(
+            "initial index + analysis to first diagnostics: {:?}",
+            at - started
+        ),
+        None => println!("initial index: no diagnostics for the big checklist within 120 s"),
+    }
+    // Drain the initial burst.
+    while rx.recv_timeout(Duration::from_millis(500)).is_ok() {}
+
+    send(
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": {
+        "uri": big_uri, "languageId": "markdown", "version": 1, "text": big_text } } }),
+    );
+    let _ = wait(Some(&big_uri), Some(1), Duration::from_secs(10));
+    while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+
+    // Keystrokes: toggle a task's marker (changes the findings, so a publish always follows).
+    let task_lines: Vec<usize> = big_text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("- ["))
+        .map(|(i, _)| i)
+        .take(200)
+        .collect();
+    let mut latencies = Vec::new();
+    let mut checked = std::collections::HashMap::new();
+    for (n, version) in (2..62).enumerate() {
+        let Some(&line) = task_lines.get(n % task_lines.len().max(1)) else {
+            break;
+        };
+        let text_line = big_text.lines().nth(line).unwrap_or("");
+        let col = text_line.find('[').unwrap_or(0) + 1;
+        let now_checked = !*checked
+            .entry(line)
+            .or_insert_with(|| text_line[col..].starts_with('x'));
+        checked.insert(line, now_checked);
+        let sent = Instant::now();
+        send(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": { "uri": big_uri, "version": version },
+            "contentChanges": [{ "range": { "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 1 } },
+                "text": if now_checked { "x" } else { " " } }] } }),
+        );
+        if let Some(at) = wait(
+            Some(&big_uri),
+            Some(version as i64),
+            Duration::from_secs(10),
+        ) {
+            latencies.push(at - sent);
+        }
+        std::thread::sleep(Duration::from_millis(120));
+        while rx.try_recv().is_ok() {}
+    }
+    latencies.sort();
+    println!(
+        "keystroke -> publishDiagnostics (5,000-task checklist, {} samples): median {:?}, p99 {:?}",
+        latencies.len(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
+
+    // Cascade: a production dotenv edited in a buffer; time to the next publication anywhere.
+    let config = walk_find(&root, ".env.production");
+    if let Some(config) = config {
+        let uri = format!("file://{}", config.display());
+        let text = std::fs::read_to_string(&config).unwrap_or_default();
+        send(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": {
+            "uri": uri, "languageId": "dotenv", "version": 1, "text": text } } }),
+        );
+        while rx.recv_timeout(Duration::from_millis(500)).is_ok() {}
+        let sent = Instant::now();
+        send(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "text": "" }] } }),
+        );
+        match wait(None, None, Duration::from_secs(10)) {
+            Some(at) => println!(
+                "cascade: config edit -> first publishDiagnostics: {:?}",
+                at - sent
+            ),
+            None => println!("cascade: no diagnostics changed within 10 s"),
+        }
+    }
+
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    let _ = child.wait();
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } == 0 {
+        println!("peak RSS of the server: {} MiB", usage.ru_maxrss / 1024);
+    }
+}
+
+fn walk_find(root: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path
+                    .file_name()
+                    .is_some_and(|n| n != ".git" && n != "node_modules")
+                {
+                    stack.push(path);
+                }
+            } else if path.file_name().is_some_and(|n| n == name) {
+                return Some(path);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,97 @@
+//! Findings to LSP diagnostics. Ranges go through the position module; nothing is re-derived.
+
+use std::path::Path;
+
+use serde_json::json;
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
+    Location, NumberOrString, Uri,
+};
+
+use super::position::Converter;
+use crate::model::{Finding, Severity};
+use crate::text::{Encoding, LineIndex};
+use crate::workspace::Workspace;
+
+pub const SOURCE: &str = "readiness";
+
+pub fn uri(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// A diagnostic without `data` (set once we know whether the findings changed).
+pub fn diagnostic(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Diagnostic {
+    let message = match &f.help {
+        Some(help) => format!("{}\n{help}", f.message),
+        None => f.message.clone(),
+    };
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .filter_map(|r| {
+            let range = match (ws.text(&r.path), ws.line_index(&r.path)) {
+                (Some(t), Some(l)) => Converter::new(t, l, enc).range(&r.range),
+                _ => Default::default(),
+            };
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri(&ws.abs(&r.path))?, range),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    Diagnostic {
+        range: conv.range(&f.range),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.to_string())),
+        code_description: docs_url(f.code),
+        source: Some(SOURCE.to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (f.severity == Severity::Hint).then(|| vec![DiagnosticTag::UNNECESSARY]),
+        data: None,
+    }
+}
+
+fn docs_url(code: &str) -> Option<CodeDescription> {
+    let href = format!("https://readiness.dev/rules/{code}").parse().ok()?;
+    Some(CodeDescription { href })
+}
+
+/// Diagnostics of one file, `data` naming the finding each comes from.
+pub fn diagnostics(
+    ws: &Workspace,
+    text: &str,
+    lines: &LineIndex,
+    enc: Encoding,
+    findings: &[Finding],
+) -> Vec<Diagnostic> {
+    let conv = Converter::new(text, lines, enc);
+    findings
+        .iter()
+        .map(|f| diagnostic(ws, conv, enc, f))
+        .collect()
+}
+
+pub fn set_data(diagnostics: &mut [Diagnostic], id: u64) {
+    for (index, d) in diagnostics.iter_mut().enumerate() {
+        d.data = Some(json!({ "id": id, "index": index }));
+    }
+}
+
+/// The finding a diagnostic's `data` points at, if it still exists.
+pub fn data_index(d: &Diagnostic, id: u64) -> Option<usize> {
+    let data = d.data.as_ref()?;
+    (data.get("id")?.as_u64()? == id)
+        .then(|| data.get("index")?.as_u64())
+        .flatten()
+        .map(|i| i as usize)
+}

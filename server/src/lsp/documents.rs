@@ -1,0 +1,127 @@
+//! Open editor buffers: text kept in a rope, edited incrementally; versions only go up.
+
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
+
+use super::position::Converter;
+use crate::text::{Encoding, LineIndex};
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub version: i32,
+    rope: Rope,
+    /// The rope's text, shared with the workspace overlay.
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChangeError {
+    #[error("version {got} is not newer than {have}: ignored")]
+    Stale { have: i32, got: i32 },
+    #[error("change {index} has a range outside the document (line {line}): rejected")]
+    OutOfRange { index: usize, line: u32 },
+}
+
+impl Document {
+    pub fn new(text: String, version: i32) -> Document {
+        let rope = Rope::from_str(&text);
+        let lines = Arc::new(LineIndex::new(&text));
+        Document {
+            version,
+            rope,
+            text: Arc::from(text),
+            lines,
+        }
+    }
+
+    /// Applies the changes of one `didChange` in order, all or nothing.
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        enc: Encoding,
+    ) -> Result<(), ChangeError> {
+        if version <= self.version {
+            return Err(ChangeError::Stale {
+                have: self.version,
+                got: version,
+            });
+        }
+        let mut rope = self.rope.clone();
+        let mut text = self.text.clone();
+        let mut lines = self.lines.clone();
+        for (index, change) in changes.iter().enumerate() {
+            match change.range {
+                None => rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let conv = Converter::new(&text, &lines, enc);
+                    let Some(bytes) = conv.byte_range(range) else {
+                        return Err(ChangeError::OutOfRange {
+                            index,
+                            line: range.start.line.max(range.end.line),
+                        });
+                    };
+                    let start = rope.byte_to_char(bytes.start);
+                    let end = rope.byte_to_char(bytes.end);
+                    rope.remove(start..end);
+                    rope.insert(start, &change.text);
+                }
+            }
+            let s = rope.to_string();
+            lines = Arc::new(LineIndex::new(&s));
+            text = Arc::from(s);
+        }
+        self.rope = rope;
+        self.text = text;
+        self.lines = lines;
+        self.version = version;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(l0: u32, c0: u32, l1: u32, c1: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l0, c0), Position::new(l1, c1))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn applies_utf16_edits_after_emoji() {
+        let mut doc = Document::new("a😀b\r\nc".into(), 1);
+        doc.apply(2, &[change(0, 3, 0, 4, "B")], Encoding::Utf16)
+            .unwrap();
+        assert_eq!(&*doc.text, "a😀B\r\nc");
+        doc.apply(
+            3,
+            &[change(1, 0, 1, 1, "x"), change(0, 0, 0, 1, "")],
+            Encoding::Utf16,
+        )
+        .unwrap();
+        assert_eq!(&*doc.text, "😀B\r\nx");
+    }
+
+    #[test]
+    fn rejects_stale_versions_and_out_of_range_edits() {
+        let mut doc = Document::new("ab".into(), 5);
+        assert!(matches!(
+            doc.apply(5, &[change(0, 0, 0, 0, "x")], Encoding::Utf8),
+            Err(ChangeError::Stale { .. })
+        ));
+        assert!(matches!(
+            doc.apply(6, &[change(3, 0, 3, 0, "x")], Encoding::Utf8),
+            Err(ChangeError::OutOfRange { .. })
+        ));
+        assert_eq!(&*doc.text, "ab");
+        assert_eq!(doc.version, 5);
+    }
+}

@@ -1,0 +1,477 @@
+//! Loading roots, applying changes, and the analysis pipeline: a quick check of the
+//! edited checklist at once, then a debounced full analysis of its workspace. Heavy work
+//! runs on blocking threads; results carry the root's generation and are dropped when stale.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tower_lsp_server::ls_types::{MessageType, PublishDiagnosticsParams};
+use tower_lsp_server::Client;
+
+use super::convert;
+use super::state::{FileDiagnostics, Root, State};
+use crate::analysis;
+use crate::model::Finding;
+use crate::settings::{Settings, FILE_NAME};
+use crate::text::LineIndex;
+use crate::workspace::{LoadOptions, Workspace};
+
+/// How long edits must pause before the whole workspace is re-analysed.
+pub const DEBOUNCE: Duration = Duration::from_millis(80);
+
+pub struct Engine {
+    pub client: Client,
+    state: Mutex<State>,
+    pub shutdown: Arc<AtomicBool>,
+    /// Counts finished analyses, so pull requests can wait for the first index.
+    pub analyzed: tokio::sync::watch::Sender<u64>,
+    /// One task sends every publication, so they reach the client in the order decided.
+    outbox: tokio::sync::mpsc::UnboundedSender<PublishDiagnosticsParams>,
+}
+
+/// Folders whose events never matter (version control and build output).
+fn ignored(rel: &str) -> bool {
+    rel.split('/')
+        .any(|s| matches!(s, ".git" | "node_modules" | "target" | "vendor"))
+}
+
+/// A finished analysis of one root, ready to be compared with what was published.
+struct Computed {
+    dir: PathBuf,
+    gen: u64,
+    /// Files covered by this result: All, or only these.
+    only: Option<HashSet<PathBuf>>,
+    files: BTreeMap<PathBuf, (Vec<Finding>, Vec<tower_lsp_server::ls_types::Diagnostic>)>,
+}
+
+impl Engine {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Engine {
+        let (outbox, mut inbox) =
+            tokio::sync::mpsc::unbounded_channel::<PublishDiagnosticsParams>();
+        let sender = client.clone();
+        tokio::spawn(async move {
+            while let Some(p) = inbox.recv().await {
+                sender
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
+            }
+        });
+        Engine {
+            outbox,
+            client,
+            state: Mutex::new(State::new()),
+            shutdown,
+            analyzed: tokio::sync::watch::Sender::new(0),
+        }
+    }
+
+    /// The state; a handler that panicked while holding it does not poison the server.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Logs to stderr and to the client's output (sent from a spawned task).
+    pub fn log(&self, typ: MessageType, message: String) {
+        match typ {
+            MessageType::ERROR => tracing::error!("{message}"),
+            MessageType::WARNING => tracing::warn!("{message}"),
+            _ => tracing::info!("{message}"),
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(typ, message).await });
+    }
+
+    /// Adds a root (if new) and indexes it off the runtime.
+    pub fn add_root(self: &Arc<Self>, dir: PathBuf) {
+        {
+            let mut state = self.state();
+            if state.roots.iter().any(|r| r.dir == dir) {
+                return;
+            }
+            state.roots.push(Root {
+                dir: dir.clone(),
+                ws: None,
+                settings_error: None,
+                gen: 0,
+                load_gen: 0,
+            });
+        }
+        self.reload(dir);
+    }
+
+    /// Removes a root and clears the diagnostics of its files.
+    pub fn remove_root(self: &Arc<Self>, dir: &Path) {
+        let cleared: Vec<PathBuf> = {
+            let mut state = self.state();
+            state.roots.retain(|r| r.dir != dir);
+            let gone: Vec<PathBuf> = state
+                .published
+                .iter()
+                .filter(|(_, p)| p.root == dir)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for p in &gone {
+                state.published.remove(p);
+            }
+            gone
+        };
+        self.send(cleared.into_iter().map(|p| (p, Vec::new(), None)).collect());
+    }
+
+    /// The root holding `path`; a file outside every root gets its own (found like the CLI).
+    pub fn root_for(self: &Arc<Self>, path: &Path) -> PathBuf {
+        let known = {
+            let state = self.state();
+            state.root_index(path).map(|i| state.roots[i].dir.clone())
+        };
+        if let Some(dir) = known {
+            return dir;
+        }
+        let dir = crate::workspace::find_root(path);
+        self.add_root(dir.clone());
+        dir
+    }
+
+    /// (Re)loads a root: readiness.toml (a broken one becomes a diagnostic), then the walk.
+    pub fn reload(self: &Arc<Self>, dir: PathBuf) {
+        let (load_gen, options, toml_buffer) = {
+            let mut state = self.state();
+            let toml_buffer = state.docs.get(&dir.join(FILE_NAME)).map(|d| d.text.clone());
+            let options = state.options.clone();
+            let Some(root) = state.root_mut(&dir) else {
+                return;
+            };
+            root.load_gen += 1;
+            root.gen += 1;
+            (root.load_gen, options, toml_buffer)
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let load_dir = dir.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let toml = load_dir.join(FILE_NAME);
+                let text: Option<Arc<str>> =
+                    toml_buffer.or_else(|| std::fs::read_to_string(&toml).ok().map(Arc::from));
+                let (mut settings, error) = match &text {
+                    None => (Settings::defaults(), None),
+                    Some(t) => match Settings::parse(t, &toml) {
+                        Ok(s) => (s, None),
+                        Err(e) => (Settings::defaults(), Some((e, t.clone()))),
+                    },
+                };
+                settings.overlay(&options.rules, &options.checklists);
+                let ws =
+                    Workspace::load_with_settings(&load_dir, settings, &LoadOptions::default());
+                (ws, error, started.elapsed())
+            })
+            .await;
+            let (mut ws, error, took) = match loaded {
+                Ok(l) => l,
+                Err(e) => {
+                    this.log(
+                        MessageType::ERROR,
+                        format!("{}: indexing failed: {e}", dir.display()),
+                    );
+                    return;
+                }
+            };
+            let gen = {
+                let mut state = this.state();
+                let docs: Vec<(PathBuf, Arc<str>)> = state
+                    .docs
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(&dir))
+                    .map(|(p, d)| (p.clone(), d.text.clone()))
+                    .collect();
+                let Some(root) = state.root_mut(&dir) else {
+                    return;
+                };
+                if root.load_gen != load_gen {
+                    return;
+                }
+                // Buffers edited while the walk ran win over the disk.
+                for (path, text) in docs {
+                    if let Some(rel) = ws.rel(&path) {
+                        ws.set_file(&rel, Some(text));
+                    }
+                }
+                root.ws = Some(Arc::new(ws));
+                root.settings_error = error;
+                root.gen += 1;
+                root.gen
+            };
+            this.log(
+                MessageType::INFO,
+                format!("{}: indexed in {} ms", dir.display(), took.as_millis()),
+            );
+            this.analyze(dir, gen).await;
+        });
+    }
+
+    /// Records a change: the buffer or disk text of `path` goes into its workspace, then the
+    /// edited checklist is checked at once and the workspace re-analysed after a pause.
+    /// Synchronous: call it before any `.await` so changes apply in arrival order.
+    pub fn file_changed(self: &Arc<Self>, path: &Path, text: Option<Arc<str>>) {
+        let dir = self.root_for(path);
+        if path.file_name().is_some_and(|n| n == FILE_NAME) && path.parent() == Some(&dir) {
+            self.reload(dir);
+            return;
+        }
+        let quick = {
+            let mut state = self.state();
+            let Some(root) = state.root_mut(&dir) else {
+                return;
+            };
+            let Some(ws) = root.ws.as_mut() else {
+                return; // the first index picks the buffer up
+            };
+            let Some(rel) = ws.rel(path) else { return };
+            if ignored(&rel) {
+                return;
+            }
+            // Copy-on-write: clones only while an analysis still holds the old snapshot.
+            Arc::make_mut(ws).set_file(&rel, text);
+            root.gen += 1;
+            let is_checklist = ws.file(&rel).is_some_and(|f| f.is_checklist);
+            (root.gen, is_checklist.then_some(rel))
+        };
+        let (gen, checklist) = quick;
+        if let Some(rel) = checklist {
+            let this = self.clone();
+            let dir = dir.clone();
+            tokio::spawn(async move { this.quick(dir, rel, gen).await });
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            this.analyze(dir, gen).await;
+        });
+    }
+
+    /// Checks one checklist now and publishes its own file.
+    async fn quick(self: &Arc<Self>, dir: PathBuf, rel: String, gen: u64) {
+        let Some((ws, today, enc)) = self.current(&dir, gen) else {
+            return;
+        };
+        let abs = ws.abs(&rel);
+        let result = tokio::task::spawn_blocking(move || {
+            let packs = analysis::workspace_packs(&ws).unwrap_or_default();
+            let findings = analysis::check_checklist(&ws, &rel, today, &packs);
+            let mut findings = analysis::finish(&ws, today, findings);
+            findings.retain(|f| f.path == rel);
+            let (Some(text), Some(lines)) = (ws.text(&rel), ws.line_index(&rel)) else {
+                return BTreeMap::new();
+            };
+            let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
+            BTreeMap::from([(ws.abs(&rel), (findings, diags))])
+        })
+        .await;
+        match result {
+            Ok(files) => {
+                let only = Some(HashSet::from([abs]));
+                self.publish(Computed {
+                    dir,
+                    gen,
+                    only,
+                    files,
+                })
+                .await;
+            }
+            Err(e) => self.log(
+                MessageType::ERROR,
+                format!("check of {} failed: {e}", abs.display()),
+            ),
+        }
+    }
+
+    /// The root's workspace if `gen` is still current.
+    fn current(
+        &self,
+        dir: &Path,
+        gen: u64,
+    ) -> Option<(Arc<Workspace>, crate::date::Date, crate::text::Encoding)> {
+        let mut state = self.state();
+        let today = state.today();
+        let enc = state.enc;
+        let root = state.root_mut(dir)?;
+        if root.gen != gen {
+            return None;
+        }
+        Some((root.ws.clone()?, today, enc))
+    }
+
+    /// Analyses a whole root and publishes what changed.
+    pub async fn analyze(self: &Arc<Self>, dir: PathBuf, gen: u64) {
+        let Some((ws, today, enc)) = self.current(&dir, gen) else {
+            return;
+        };
+        let settings_error = self
+            .state()
+            .root_mut(&dir)
+            .and_then(|r| r.settings_error.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let mut findings =
+                analysis::analyze(&ws, today, &analysis::Scope::All).unwrap_or_else(|e| {
+                    tracing::warn!("{e}");
+                    Vec::new()
+                });
+            let mut extra_text = None;
+            if let Some((e, text)) = settings_error {
+                findings.push(
+                    Finding::new(
+                        "invalid-config",
+                        FILE_NAME,
+                        e.range.clone(),
+                        e.message.clone(),
+                    )
+                    .with_help("the server uses default settings until this is fixed"),
+                );
+                extra_text = Some(text);
+            }
+            let mut by_file: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+            for f in findings {
+                by_file.entry(f.path.clone()).or_default().push(f);
+            }
+            let mut files = BTreeMap::new();
+            for (rel, findings) in by_file {
+                let owned;
+                let (text, lines) = match (ws.text(&rel), ws.line_index(&rel)) {
+                    (Some(t), Some(l)) => (t, l),
+                    _ => {
+                        let Some(t) = extra_text.clone().filter(|_| rel == FILE_NAME) else {
+                            continue;
+                        };
+                        owned = (t.clone(), LineIndex::new(&t));
+                        (&*owned.0, &owned.1)
+                    }
+                };
+                let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
+                files.insert(ws.abs(&rel), (findings, diags));
+            }
+            tracing::debug!("analysed in {} ms", started.elapsed().as_millis());
+            files
+        })
+        .await;
+        match result {
+            Ok(files) => {
+                self.publish(Computed {
+                    dir,
+                    gen,
+                    only: None,
+                    files,
+                })
+                .await;
+                self.analyzed.send_modify(|n| *n += 1);
+            }
+            Err(e) => self.log(MessageType::ERROR, format!("analysis failed: {e}")),
+        }
+    }
+
+    /// Records the files whose diagnostics changed and sends them (push clients) or asks
+    /// for a refresh (pull clients). Stale results are dropped here.
+    async fn publish(self: &Arc<Self>, computed: Computed) {
+        let Computed {
+            dir,
+            gen,
+            only,
+            mut files,
+        } = computed;
+        let (out, pull, refresh) = {
+            let mut state = self.state();
+            match state.root_mut(&dir) {
+                Some(root) if root.gen == gen => {}
+                _ => return,
+            }
+            // Files published before and absent now get an empty list.
+            let previously: Vec<PathBuf> = state
+                .published
+                .iter()
+                .filter(|(p, d)| {
+                    d.root == dir
+                        && !files.contains_key(*p)
+                        && only.as_ref().is_none_or(|o| o.contains(*p))
+                })
+                .map(|(p, _)| p.clone())
+                .collect();
+            for p in previously {
+                files.insert(p, (Vec::new(), Vec::new()));
+            }
+            let mut out = Vec::new();
+            for (path, (findings, mut diags)) in files {
+                let old = state.published.get(&path);
+                if old.is_some_and(|o| {
+                    o.findings == findings
+                        && o.diagnostics.len() == diags.len()
+                        && o.diagnostics.iter().zip(&diags).all(|(a, b)| {
+                            a.range == b.range && a.message == b.message && a.severity == b.severity
+                        })
+                }) {
+                    continue;
+                }
+                if old.is_none() && findings.is_empty() {
+                    continue;
+                }
+                let id = state.next_id();
+                convert::set_data(&mut diags, id);
+                let version = state.docs.get(&path).map(|d| d.version);
+                if findings.is_empty() {
+                    state.published.remove(&path);
+                } else {
+                    state.published.insert(
+                        path.clone(),
+                        FileDiagnostics {
+                            root: dir.clone(),
+                            findings,
+                            diagnostics: diags.clone(),
+                            id,
+                        },
+                    );
+                }
+                out.push((path, diags, version));
+            }
+            (out, state.caps.pull, state.caps.diagnostic_refresh)
+        };
+        if out.is_empty() {
+            return;
+        }
+        if !pull {
+            self.send(out);
+        } else if refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    client.workspace_diagnostic_refresh(),
+                )
+                .await;
+            });
+        }
+    }
+
+    fn send(
+        &self,
+        out: Vec<(
+            PathBuf,
+            Vec<tower_lsp_server::ls_types::Diagnostic>,
+            Option<i32>,
+        )>,
+    ) {
+        if self.state().caps.pull {
+            return;
+        }
+        for (path, diagnostics, version) in out {
+            if let Some(uri) = convert::uri(&path) {
+                let _ = self.outbox.send(PublishDiagnosticsParams {
+                    uri,
+                    diagnostics,
+                    version,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The server's state: negotiated capabilities, open documents, one workspace per root,
+//! and the diagnostics last published per file. Guarded by one std Mutex that is never
+//! held across an `.await`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{ClientCapabilities, Diagnostic};
+
+use super::documents::Document;
+use super::options::Options;
+use crate::date::Date;
+use crate::model::Finding;
+use crate::settings::SettingsError;
+use crate::text::{Encoding, LineIndex};
+use crate::workspace::Workspace;
+
+/// What the client can do, read once at `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct Caps {
+    /// The client pulls diagnostics (`textDocument/diagnostic`): never push to it.
+    pub pull: bool,
+    pub diagnostic_refresh: bool,
+    pub progress: bool,
+    pub dynamic_watch: bool,
+}
+
+impl Caps {
+    pub fn from_client(caps: &ClientCapabilities) -> Caps {
+        let text = caps.text_document.as_ref();
+        let ws = caps.workspace.as_ref();
+        Caps {
+            pull: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            diagnostic_refresh: ws
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            dynamic_watch: ws
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// A workspace folder (or the folder of a file opened outside every folder).
+#[derive(Debug)]
+pub struct Root {
+    pub dir: PathBuf,
+    /// None until the first index finishes.
+    pub ws: Option<Arc<Workspace>>,
+    /// readiness.toml could not be used: shown as `invalid-config`, defaults apply.
+    pub settings_error: Option<(SettingsError, Arc<str>)>,
+    /// Bumped on every change; an analysis publishes only if it is still current.
+    pub gen: u64,
+    /// Bumped on every (re)load; a load finishing late is dropped.
+    pub load_gen: u64,
+}
+
+/// What was last published for one file.
+#[derive(Debug, Clone)]
+pub struct FileDiagnostics {
+    pub root: PathBuf,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Changes whenever `findings` change; diagnostics carry it in `data`.
+    pub id: u64,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub enc: Encoding,
+    pub caps: Caps,
+    pub options: Options,
+    pub roots: Vec<Root>,
+    pub docs: HashMap<PathBuf, Document>,
+    pub published: HashMap<PathBuf, FileDiagnostics>,
+    pub next_id: u64,
+    pub watchers: Vec<notify::RecommendedWatcher>,
+}
+
+/// A consistent view of one file for the read-only features.
+pub struct Snapshot {
+    pub ws: Arc<Workspace>,
+    pub root: PathBuf,
+    pub rel: String,
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+    pub enc: Encoding,
+    pub version: Option<i32>,
+    pub today: Date,
+    /// The findings last published for this file.
+    pub findings: Vec<Finding>,
+    pub findings_id: Option<u64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            enc: Encoding::Utf16,
+            caps: Caps::default(),
+            options: Options::default(),
+            roots: Vec::new(),
+            docs: HashMap::new(),
+            published: HashMap::new(),
+            next_id: 0,
+            watchers: Vec::new(),
+        }
+    }
+
+    /// The date rules run on: settings, else READINESS_TODAY, else the clock.
+    pub fn today(&self) -> Date {
+        self.options
+            .today
+            .or_else(|| crate::cli::resolve_today(None).ok())
+            .unwrap_or_else(Date::today_utc)
+    }
+
+    /// The innermost root holding `path`.
+    pub fn root_index(&self, path: &Path) -> Option<usize> {
+        self.roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| path.starts_with(&r.dir))
+            .max_by_key(|(_, r)| r.dir.components().count())
+            .map(|(i, _)| i)
+    }
+
+    pub fn root_mut(&mut self, dir: &Path) -> Option<&mut Root> {
+        self.roots.iter_mut().find(|r| r.dir == dir)
+    }
+
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn snapshot(&self, path: &Path) -> Option<Snapshot> {
+        let root = &self.roots[self.root_index(path)?];
+        let ws = root.ws.clone()?;
+        let rel = ws.rel(path)?;
+        let doc = self.docs.get(path);
+        let (text, lines) = match (doc, ws.file(&rel)) {
+            (Some(d), _) => (d.text.clone(), d.lines.clone()),
+            (None, Some(f)) => (f.text.clone()?, f.lines.clone()?),
+            (None, None) => {
+                let text: Arc<str> = Arc::from(std::fs::read_to_string(path).ok()?);
+                let lines = Arc::new(LineIndex::new(&text));
+                (text, lines)
+            }
+        };
+        let published = self.published.get(path);
+        Some(Snapshot {
+            ws,
+            root: root.dir.clone(),
+            rel,
+            text,
+            lines,
+            enc: self.enc,
+            version: doc.map(|d| d.version),
+            today: self.today(),
+            findings: published.map(|p| p.findings.clone()).unwrap_or_default(),
+            findings_id: published.map(|p| p.id),
+        })
+    }
+}

@@ -1,0 +1,153 @@
+//! The real binary over stdio: exit statuses, end of input, diagnostics, and 1,000 random
+//! incremental edits after which the server's text equals the client's.
+
+mod lsp_support;
+
+use std::time::Duration;
+
+use lsp_support::{capabilities, write_files, Client};
+use serde_json::{json, Value};
+
+async fn wait_exit(client: &mut Client) -> std::process::ExitStatus {
+    let child = client.child.as_mut().unwrap();
+    tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the server did not end")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn shutdown_then_exit_ends_with_status_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn_binary(dir.path());
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
+    client.shutdown_and_exit().await;
+    assert_eq!(wait_exit(&mut client).await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn exit_without_shutdown_ends_with_status_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn_binary(dir.path());
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
+    client.notify("exit", Value::Null).await;
+    assert_eq!(wait_exit(&mut client).await.code(), Some(1));
+}
+
+#[tokio::test]
+async fn closing_stdin_ends_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn_binary(dir.path());
+    client
+        .initialize(capabilities("utf-16", false), json!({}))
+        .await;
+    client.close_input();
+    let status = wait_exit(&mut client).await;
+    // Input ended without `shutdown`: an orderly end with status 1.
+    assert_eq!(status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn the_binary_publishes_diagnostics_for_an_unopened_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "docs/PRODUCTION_READINESS.md",
+                "# Readiness\n\n## Security\n- [x] Dev auth off: `DEV_AUTH_ENABLED=false`\n",
+            ),
+            (".env.production", "DEV_AUTH_ENABLED=true\n"),
+        ],
+    );
+    let mut client = Client::spawn_binary(dir.path());
+    client
+        .initialize(
+            capabilities("utf-8", false),
+            json!({ "today": "2026-01-01" }),
+        )
+        .await;
+    client.wait_code(".env.production", "env-mismatch").await;
+    client.shutdown_and_exit().await;
+    assert_eq!(wait_exit(&mut client).await.code(), Some(0));
+}
+
+/// A tiny deterministic generator (no dependency, same sequence every run).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn utf16_position(text: &str, offset: usize) -> Value {
+    let line = text[..offset].matches('\n').count();
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": line, "character": text[start..offset].encode_utf16().count() })
+}
+
+#[tokio::test]
+async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let rel = "docs/PRODUCTION_READINESS.md";
+    let mut text = String::from(
+        "# Readiness\n\n## Security\n- [x] 👩‍👩‍👧 auth `DEV_AUTH_ENABLED=false`\r\n- [ ] 要 item\n",
+    );
+    write_files(dir.path(), &[(rel, &text)]);
+    let mut client = Client::spawn_binary(dir.path());
+    client
+        .initialize(
+            capabilities("utf-16", false),
+            json!({ "today": "2026-01-01" }),
+        )
+        .await;
+    client.open_text(rel, 1, &text).await;
+    let pieces = [
+        "a",
+        "é",
+        "😀",
+        "👩‍👩‍👧",
+        "要",
+        "\n",
+        "\r\n",
+        "- [ ] ",
+        "`X_Y=1`",
+        "",
+    ];
+    let mut rng = Lcg(7);
+    for version in 2..1002 {
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .filter(|&i| !(i > 0 && text[..i].ends_with('\r') && text[i..].starts_with('\n')))
+            .collect();
+        let a = boundaries[rng.below(boundaries.len())];
+        let b = boundaries[rng.below(boundaries.len())];
+        let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 12));
+        let end = *boundaries.iter().find(|&&i| i >= end).unwrap();
+        let insert = pieces[rng.below(pieces.len())];
+        let change = json!([{ "range": { "start": utf16_position(&text, start), "end": utf16_position(&text, end) }, "text": insert }]);
+        text.replace_range(start..end, insert);
+        client.change(rel, version, change).await;
+    }
+    let uri = client.uri(rel);
+    let server = client
+        .request("readiness/documentText", json!({ "uri": uri }))
+        .await;
+    assert_eq!(server["version"], 1001);
+    assert_eq!(server["text"].as_str().unwrap(), text);
+    client.shutdown_and_exit().await;
+    assert_eq!(wait_exit(&mut client).await.code(), Some(0));
+}
