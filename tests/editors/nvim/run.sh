@@ -17,5 +17,5 @@ NVIM="$VENV/bin/nvim"
 build_server
 fresh_workspace
 timeout 120 "$NVIM" --headless -u NONE -i NONE -n -l "$ROOT/tests/editors/nvim/test.lua" \
-    "$BIN" "$WS" "$ROOT/editors/nvim" || fail "test.lua failed (exit $?)"
+    "$BIN" "$WS" "$ROOT/editors/nvim" || { rc=$?; fail "test.lua failed (exit $rc)"; }
 pass

@@ -26,6 +26,9 @@ local function expect_server(cond, what, detail)
   return false
 end
 
+if os.getenv('READINESS_NVIM_DEBUG') then
+  vim.lsp.set_log_level('debug')
+end
 vim.opt.runtimepath:prepend(plugin)
 vim.cmd('runtime plugin/readiness.lua')
 vim.cmd('filetype on')
