@@ -29,6 +29,7 @@ cat >"$U/User/settings.json" <<JSON
   "readiness.server.path": "$BIN",
   "readiness.today": "2026-01-15",
   "workbench.startupEditor": "none",
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
   "security.workspace.trust.enabled": false,

@@ -89,11 +89,13 @@ async function poll(fn, ms, step = 250) {
     if (check(!!box, 'the task line is on screen')) {
       await page.mouse.move(box.x + 60, box.y + box.height / 2);
       await page.mouse.move(box.x + 80, box.y + box.height / 2);
+      // "Loading..." stands until every hover provider (the server among them) has answered.
       hoverText = (await poll(async () => {
         const h = page.locator('.monaco-hover:not(.hidden)').first();
-        return (await h.isVisible()) ? await h.innerText() : undefined;
-      }, 10000)) || '';
-      check(hoverText !== '', 'a hover opens on the task', 'no hover widget');
+        const t = (await h.isVisible()) ? await h.innerText() : '';
+        return t && !/^\s*Loading\.\.\.\s*$/.test(t) ? t : undefined;
+      }, 15000)) || '';
+      check(hoverText !== '', 'a hover opens on the task and finishes loading', 'no hover, or still "Loading..."');
       say('      hover: ' + hoverText.replace(/\n+/g, ' | ').slice(0, 400));
       // Diagnostics in a hover come as marker rows; the server's own hover as markdown.
       const docs = await page.locator('.monaco-hover:not(.hidden) .markdown-hover').count();
