@@ -138,9 +138,16 @@ impl Rule for BrokenLink {
                     if anchors.iter().any(|a| a.eq_ignore_ascii_case(&fragment)) {
                         continue;
                     }
+                    // A typo, or a longer or shorter form of an existing anchor
+                    // (`#restore-drill` for `#restore`).
                     let closest = anchors
                         .iter()
-                        .map(|a| (crate::workspace::levenshtein(a, &fragment), *a))
+                        .map(|a| {
+                            let prefix = fragment.starts_with(&format!("{a}-"))
+                                || a.starts_with(&format!("{fragment}-"));
+                            let d = crate::workspace::levenshtein(a, &fragment);
+                            (if prefix { d.min(1) } else { d }, *a)
+                        })
                         .filter(|(d, _)| *d <= 3.max(fragment.len() / 4))
                         .min();
                     let in_file = if found == cx.path {
@@ -154,11 +161,23 @@ impl Rule for BrokenLink {
                         range,
                         format!("heading `#{fragment}` does not exist in {in_file}"),
                     );
-                    if found != cx.path {
+                    if let Some(heading) = cx
+                        .ws
+                        .file(&found)
+                        .and_then(|f| f.document())
+                        .and_then(|d| d.headings.first())
+                        .filter(|_| found != cx.path)
+                    {
+                        let listed: Vec<String> =
+                            anchors.iter().take(6).map(|a| format!("#{a}")).collect();
                         finding = finding.with_related(Related {
                             path: found.clone(),
-                            range: 0..0,
-                            message: format!("{found} has {} heading(s)", anchors.len()),
+                            range: heading.range.clone(),
+                            message: format!(
+                                "its headings: {}{}",
+                                listed.join(", "),
+                                if anchors.len() > 6 { ", …" } else { "" }
+                            ),
                         });
                     }
                     match (closest, &link.target_range) {
