@@ -54,7 +54,7 @@
                  (line-number-at-pos (flymake-diagnostic-beg d))
                  (flymake-diagnostic-type d)
                  (plist-get (alist-get 'eglot-lsp-diag (flymake-diagnostic-data d)) :code)
-                 (flymake-diagnostic-text d)))
+                 (replace-regexp-in-string "\n" " / " (flymake-diagnostic-text d))))
 
 (let ((server (eglot-current-server)))
   (when server

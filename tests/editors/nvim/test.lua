@@ -79,7 +79,7 @@ for _, c in ipairs(want) do
 end
 for _, d in ipairs(vim.diagnostic.get(buf)) do
   say(string.format('      %d:%d %s [%s] %s', d.lnum + 1, d.col + 1,
-    vim.diagnostic.severity[d.severity], tostring(d.code), d.message))
+    vim.diagnostic.severity[d.severity], tostring(d.code), (d.message:gsub('\n', ' / '))))
 end
 
 local function line_of(pattern)
@@ -147,6 +147,17 @@ if expect_server(chosen ~= nil, 'code actions offered for missing-evidence', vim
   check(after ~= before, 'code action "' .. chosen.title .. '" changed the buffer', before .. ' -> ' .. after)
   say('      ' .. before .. '  ->  ' .. after)
 end
+
+-- :checkhealth readiness finds the binary, its version and the workspace.
+vim.cmd('checkhealth readiness')
+local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+check(report:find('binary: ' .. bin, 1, true) ~= nil, ':checkhealth readiness finds the binary')
+check(report:find('version: readiness', 1, true) ~= nil, ':checkhealth readiness shows the version')
+check(report:find('workspace: ', 1, true) ~= nil, ':checkhealth readiness finds the workspace')
+if failures > 0 then
+  say(report)
+end
+vim.cmd('bwipeout')
 
 -- The server shuts down cleanly.
 client:stop()
