@@ -42,6 +42,9 @@ cat >"$U/User/settings.json" <<JSON
   "chat.disableAIFeatures": true
 }
 JSON
+# code-server is a remote set-up: machine-scoped settings (readiness.server.path) belong in the
+# Machine settings, which the extension host reads at start; the User file alone raced with it.
+mkdir -p "$U/Machine" && cp "$U/User/settings.json" "$U/Machine/settings.json"
 CS="$TOOLS/node_modules/.bin/code-server"
 "$CS" --user-data-dir "$U" --extensions-dir "$E" --install-extension "$VSIX" >"$OUT/install.log" 2>&1 \
     || fail "code-server --install-extension failed (see $OUT/install.log)"
