@@ -76,6 +76,15 @@ async fn hover_explains_env_vars_links_headings_and_items() {
     let heading = hover_at(&mut client, "Security").await;
     assert!(heading.contains("2 of 3 items done"), "{heading}");
 
+    // A line the rubric pack recognises explains why it matters and how to verify it.
+    let rubric = hover_at(&mut client, "Dev auth is off").await;
+    assert!(
+        rubric.contains("`security.dev-bypasses-disabled`, must"),
+        "{rubric}"
+    );
+    assert!(rubric.contains("**Why it matters.**"), "{rubric}");
+    assert!(rubric.contains("**How to verify.**"), "{rubric}");
+
     let item = hover_at(&mut client, "on-call runbook").await;
     assert!(item.contains("done"), "{item}");
     assert!(item.contains("`docs/runbook.md`: **missing**"), "{item}");

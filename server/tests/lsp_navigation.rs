@@ -170,8 +170,12 @@ async fn symbols_folding_links_and_lenses() {
         .iter()
         .map(|l| l["command"]["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles[1], "2/3 done · 1 error", "{titles:?}");
-    assert!(titles[0].starts_with("3/4 done"), "{titles:?}");
+    // Pack scores lead: the document's with its level on the title, a section's on its heading.
+    assert_eq!(titles[1], "score 9/100 · 2/3 done · 1 error", "{titles:?}");
+    assert!(
+        titles[0].starts_with("score 2/100 (no level yet) · 3/4 done"),
+        "{titles:?}"
+    );
 
     let found = client
         .request("workspace/symbol", json!({ "query": "observ" }))

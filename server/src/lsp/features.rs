@@ -359,6 +359,15 @@ pub fn document_links(snap: &Snapshot) -> Option<Vec<DocumentLink>> {
 pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
     let doc = document(snap)?;
     let c = conv(snap);
+    // Rubric scores: the whole document's on the title, a pack section's on its heading.
+    let packs = crate::analysis::workspace_packs(&snap.ws).unwrap_or_default();
+    let score = crate::score::checklist_score(&snap.ws, &snap.rel, &packs);
+    let sections =
+        crate::packs::combine(&crate::score::checklist_packs(&snap.ws, &snap.rel, &packs));
+    let section_score = |title: &str| {
+        let id = &sections.iter().find(|s| s.matches_heading(title))?.id;
+        score.as_ref()?.sections.iter().find(|s| &s.id == id)?.score
+    };
     Some(
         doc.headings
             .iter()
@@ -370,7 +379,18 @@ pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
                 } else {
                     h.section.clone()
                 };
-                let title = progress(doc, &snap.findings, &range).label();
+                let mut title = progress(doc, &snap.findings, &range).label();
+                let scored = if whole {
+                    score.as_ref().map(|s| {
+                        let level = s.level.map_or("no level yet", |l| l.as_str());
+                        format!("score {}/100 ({level})", s.score)
+                    })
+                } else {
+                    section_score(&h.title).map(|n| format!("score {n}/100"))
+                };
+                if let Some(scored) = scored {
+                    title = format!("{scored} · {title}");
+                }
                 CodeLens {
                     range: c.range(&h.range),
                     command: Some(Command {

@@ -226,8 +226,25 @@ fn state_name(s: ItemState) -> &'static str {
 }
 
 /// Rubric pack guidance for an item; packs carry no per-item docs yet.
-fn pack_doc(_snap: &Snapshot, _item_text: &str) -> Option<String> {
-    None
+/// What the rubric pack says about the item this line maps to: why it matters and how to
+/// verify it.
+fn pack_doc(snap: &Snapshot, item_text: &str) -> Option<String> {
+    let packs = crate::analysis::workspace_packs(&snap.ws).ok()?;
+    let packs = crate::score::checklist_packs(&snap.ws, &snap.rel, &packs);
+    let sections = crate::packs::combine(&packs);
+    let found = crate::packs::matcher::Matcher::new(&sections).best(item_text)?;
+    let item = sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == found.item_id)?;
+    Some(format!(
+        "**{}** (`{}`, {})\n\n**Why it matters.** {}\n\n**How to verify.** {}",
+        item.title,
+        item.id,
+        item.level.as_str(),
+        item.why.trim(),
+        item.verify.trim()
+    ))
 }
 
 fn item_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(String, Range<usize>)> {
@@ -286,7 +303,13 @@ fn item_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(String,
             f.message
         );
         if let Some(info) = crate::rules::info(f.code) {
-            let _ = write!(out, "\n{}\n", info.explain.trim());
+            // The doc's own `# code (severity)` title repeats the line above: drop it.
+            let body = info.explain.trim();
+            let body = match body.strip_prefix('#') {
+                Some(rest) => rest.split_once('\n').map_or("", |(_, b)| b).trim(),
+                None => body,
+            };
+            let _ = write!(out, "\n{body}\n");
         }
     }
     if let Some(more) = pack_doc(snap, label) {
