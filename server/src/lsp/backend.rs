@@ -174,13 +174,7 @@ impl LanguageServer for Backend {
             state.caps = caps.clone();
             state.options = options;
             for dir in folders {
-                state.roots.push(super::state::Root {
-                    dir,
-                    ws: None,
-                    settings_error: None,
-                    gen: 0,
-                    load_gen: 0,
-                });
+                state.roots.push(super::state::Root::new(dir));
             }
         }
         for w in warnings {

@@ -12,12 +12,16 @@ use tower_lsp_server::ls_types::{MessageType, PublishDiagnosticsParams};
 use tower_lsp_server::Client;
 
 use super::convert;
+use super::incremental;
 use super::state::{FileDiagnostics, Root, State};
 use crate::analysis;
 use crate::model::Finding;
 use crate::settings::{Settings, FILE_NAME};
 use crate::text::LineIndex;
 use crate::workspace::{LoadOptions, Workspace};
+
+static EMPTY_LINES: std::sync::LazyLock<LineIndex> =
+    std::sync::LazyLock::new(|| LineIndex::new(""));
 
 /// How long edits must pause before the whole workspace is re-analysed.
 pub const DEBOUNCE: Duration = Duration::from_millis(80);
@@ -91,13 +95,7 @@ impl Engine {
             if state.roots.iter().any(|r| r.dir == dir) {
                 return;
             }
-            state.roots.push(Root {
-                dir: dir.clone(),
-                ws: None,
-                settings_error: None,
-                gen: 0,
-                load_gen: 0,
-            });
+            state.roots.push(Root::new(dir.clone()));
         }
         self.reload(dir);
     }
@@ -201,6 +199,8 @@ impl Engine {
                 }
                 root.ws = Some(Arc::new(ws));
                 root.settings_error = error;
+                root.cache = None;
+                root.pending.clear();
                 root.gen += 1;
                 root.gen
             };
@@ -208,7 +208,8 @@ impl Engine {
                 MessageType::INFO,
                 format!("{}: indexed in {} ms", dir.display(), took.as_millis()),
             );
-            this.analyze(dir, gen).await;
+            let _ = gen;
+            this.analyze(dir).await;
         });
     }
 
@@ -237,6 +238,7 @@ impl Engine {
             Arc::make_mut(ws).set_file(&rel, text);
             root.gen += 1;
             let is_checklist = ws.file(&rel).is_some_and(|f| f.is_checklist);
+            root.pending.insert(rel.clone());
             (root.gen, is_checklist.then_some(rel))
         };
         let (gen, checklist) = quick;
@@ -248,7 +250,7 @@ impl Engine {
         let this = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(DEBOUNCE).await;
-            this.analyze(dir, gen).await;
+            this.analyze(dir).await;
         });
     }
 
@@ -304,65 +306,122 @@ impl Engine {
         Some((root.ws.clone()?, today, enc))
     }
 
-    /// Analyses a whole root and publishes what changed.
-    pub async fn analyze(self: &Arc<Self>, dir: PathBuf, gen: u64) {
-        let Some((ws, today, enc)) = self.current(&dir, gen) else {
-            return;
+    /// Re-analyses what the pending changes affect (everything, the first time) and
+    /// publishes what changed. One analysis runs per root at a time; changes arriving
+    /// meanwhile go into the next one, which starts as soon as this one ends.
+    pub async fn analyze(self: &Arc<Self>, dir: PathBuf) {
+        while self.analyze_once(&dir).await {}
+    }
+
+    /// One analysis; true when another should follow at once.
+    async fn analyze_once(self: &Arc<Self>, dir: &Path) -> bool {
+        let dir = dir.to_path_buf();
+        let taken = {
+            let mut state = self.state();
+            let today = state.today();
+            let enc = state.enc;
+            let Some(root) = state.root_mut(&dir) else {
+                return false;
+            };
+            let Some(ws) = root.ws.clone() else {
+                return false;
+            };
+            if root.running || (root.cache.is_some() && root.pending.is_empty()) {
+                return false;
+            }
+            root.running = true;
+            let changed = std::mem::take(&mut root.pending);
+            let settings_error = root.settings_error.clone();
+            (
+                ws,
+                today,
+                enc,
+                changed,
+                root.cache.take(),
+                settings_error,
+                root.gen,
+                root.load_gen,
+            )
         };
-        let settings_error = self
-            .state()
-            .root_mut(&dir)
-            .and_then(|r| r.settings_error.clone());
+        let (ws, today, enc, changed, cache, settings_error, gen, load_gen) = taken;
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let mut findings =
-                analysis::analyze(&ws, today, &analysis::Scope::All).unwrap_or_else(|e| {
-                    tracing::warn!("{e}");
-                    Vec::new()
-                });
-            let mut extra_text = None;
-            if let Some((e, text)) = settings_error {
-                findings.push(
-                    Finding::new(
-                        "invalid-config",
-                        FILE_NAME,
-                        e.range.clone(),
-                        e.message.clone(),
-                    )
-                    .with_help("the server uses default settings until this is fixed"),
-                );
-                extra_text = Some(text);
+            let full = cache.is_none();
+            let mut cache = cache.unwrap_or_default();
+            let packs = analysis::workspace_packs(&ws).unwrap_or_else(|e| {
+                tracing::warn!("{e}");
+                Vec::new()
+            });
+            let sources = if full {
+                incremental::all_sources(&ws)
+            } else {
+                incremental::affected_sources(&ws, &changed)
+            };
+            let mut results = incremental::compute(&ws, today, &packs, sources);
+            // readiness.toml's own problem is a source of its own.
+            let settings_finding = settings_error.as_ref().map(|(e, _)| {
+                Finding::new(
+                    "invalid-config",
+                    FILE_NAME,
+                    e.range.clone(),
+                    e.message.clone(),
+                )
+                .with_help("the server uses default settings until this is fixed")
+            });
+            results.push((
+                format!("{FILE_NAME}\u{0}settings"),
+                settings_finding.into_iter().collect(),
+            ));
+            let mut targets = cache.apply(results);
+            if full {
+                targets.extend(cache.targets().cloned());
             }
-            let mut by_file: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-            for f in findings {
-                by_file.entry(f.path.clone()).or_default().push(f);
-            }
+            let extra_text = settings_error.map(|(_, t)| t);
             let mut files = BTreeMap::new();
-            for (rel, findings) in by_file {
+            for rel in &targets {
+                let findings = cache.findings_for(&ws, today, rel);
                 let owned;
-                let (text, lines) = match (ws.text(&rel), ws.line_index(&rel)) {
+                let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
                     (Some(t), Some(l)) => (t, l),
-                    _ => {
-                        let Some(t) = extra_text.clone().filter(|_| rel == FILE_NAME) else {
-                            continue;
-                        };
-                        owned = (t.clone(), LineIndex::new(&t));
-                        (&*owned.0, &owned.1)
-                    }
+                    _ => match extra_text.clone().filter(|_| rel == FILE_NAME) {
+                        Some(t) => {
+                            owned = (t.clone(), LineIndex::new(&t));
+                            (&*owned.0, &owned.1)
+                        }
+                        None => ("", &*EMPTY_LINES),
+                    },
                 };
                 let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
-                files.insert(ws.abs(&rel), (findings, diags));
+                files.insert(ws.abs(rel), (findings, diags));
             }
-            tracing::debug!("analysed in {} ms", started.elapsed().as_millis());
-            files
+            tracing::debug!(
+                "analysed {} file(s) in {} ms",
+                targets.len(),
+                started.elapsed().as_millis()
+            );
+            let only = (!full).then(|| files.keys().cloned().collect::<HashSet<PathBuf>>());
+            (cache, files, only)
         })
         .await;
+        let again = {
+            let mut state = self.state();
+            let Some(root) = state.root_mut(&dir) else {
+                return false;
+            };
+            root.running = false;
+            match &result {
+                // A reload started meanwhile: its full analysis supersedes this cache.
+                Ok((cache, _, _)) if root.load_gen == load_gen => root.cache = Some(cache.clone()),
+                _ => root.cache = None,
+            }
+            !root.pending.is_empty() || root.cache.is_none()
+        };
         match result {
-            Ok(files) => {
+            Ok((_, files, only)) => {
                 self.publish(Computed {
-                    dir,
+                    dir: dir.clone(),
                     gen,
-                    only: None,
+                    only,
                     files,
                 })
                 .await;
@@ -370,6 +429,7 @@ impl Engine {
             }
             Err(e) => self.log(MessageType::ERROR, format!("analysis failed: {e}")),
         }
+        again
     }
 
     /// Records the files whose diagnostics changed and sends them (push clients) or asks
@@ -383,9 +443,8 @@ impl Engine {
         } = computed;
         let (out, pull, refresh) = {
             let mut state = self.state();
-            match state.root_mut(&dir) {
-                Some(root) if root.gen == gen => {}
-                _ => return,
+            if state.root_mut(&dir).is_none() {
+                return;
             }
             // Files published before and absent now get an empty list.
             let previously: Vec<PathBuf> = state
@@ -404,6 +463,9 @@ impl Engine {
             let mut out = Vec::new();
             for (path, (findings, mut diags)) in files {
                 let old = state.published.get(&path);
+                if old.is_some_and(|o| o.snap_gen > gen) {
+                    continue; // computed from an older workspace than what is shown
+                }
                 if old.is_some_and(|o| {
                     o.findings == findings
                         && o.diagnostics.len() == diags.len()
@@ -429,6 +491,7 @@ impl Engine {
                             findings,
                             diagnostics: diags.clone(),
                             id,
+                            snap_gen: gen,
                         },
                     );
                 }

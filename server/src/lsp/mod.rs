@@ -14,6 +14,7 @@ pub mod documents;
 pub mod engine;
 pub mod features;
 pub mod hover;
+pub mod incremental;
 pub mod options;
 pub mod position;
 pub mod state;

@@ -61,6 +61,28 @@ pub struct Root {
     pub gen: u64,
     /// Bumped on every (re)load; a load finishing late is dropped.
     pub load_gen: u64,
+    /// Findings by the file that produced them; None until the first full analysis (and
+    /// after a reload), which then recomputes everything.
+    pub cache: Option<super::incremental::Cache>,
+    /// Workspace-relative paths changed since the last analysis started.
+    pub pending: std::collections::HashSet<String>,
+    /// An analysis of this root is running: a change waits for it and goes into the next.
+    pub running: bool,
+}
+
+impl Root {
+    pub fn new(dir: PathBuf) -> Root {
+        Root {
+            dir,
+            ws: None,
+            settings_error: None,
+            gen: 0,
+            load_gen: 0,
+            cache: None,
+            pending: Default::default(),
+            running: false,
+        }
+    }
 }
 
 /// What was last published for one file.
@@ -71,6 +93,9 @@ pub struct FileDiagnostics {
     pub diagnostics: Vec<Diagnostic>,
     /// Changes whenever `findings` change; diagnostics carry it in `data`.
     pub id: u64,
+    /// The root generation of the workspace these were computed from: an older result
+    /// never replaces a newer one.
+    pub snap_gen: u64,
 }
 
 #[derive(Debug)]

@@ -1,0 +1,174 @@
+//! Incremental re-analysis: findings are cached by the file that produced them (a checklist,
+//! or a config file for its own secrets), so a change re-runs only what depends on it and
+//! re-publishes only the files those findings land in.
+//!
+//! A checklist's findings may land in other files (`env-mismatch` sits on the config
+//! definition), so the cache also records, per target file, which sources put findings there.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::analysis;
+use crate::date::Date;
+use crate::model::Finding;
+use crate::packs::Pack;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Default, Clone)]
+pub struct Cache {
+    /// Raw findings (before severities and suppressions) of each source file.
+    by_source: HashMap<String, Vec<Finding>>,
+    /// Target file -> sources with findings in it.
+    landing: HashMap<String, HashSet<String>>,
+}
+
+/// Every file that produces findings: checklists and config files.
+pub fn all_sources(ws: &Workspace) -> Vec<String> {
+    ws.files()
+        .filter(|(_, f)| f.is_checklist || f.config().is_some())
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+/// The sources whose findings may change when `changed` files change: a changed checklist
+/// or config file itself, and every checklist whose project folder holds a changed file (its
+/// config, evidence or link targets live there).
+pub fn affected_sources(ws: &Workspace, changed: &HashSet<String>) -> Vec<String> {
+    let mut out: HashSet<String> = changed.iter().cloned().collect();
+    for checklist in ws.checklists() {
+        let scope = ws.scope_of(checklist);
+        if changed.iter().any(|c| Workspace::in_scope(scope, c)) {
+            out.insert(checklist.clone());
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Raw findings of each source, in parallel. A source that is gone yields none.
+pub fn compute(
+    ws: &Workspace,
+    today: Date,
+    packs: &[Pack],
+    sources: Vec<String>,
+) -> Vec<(String, Vec<Finding>)> {
+    sources
+        .into_par_iter()
+        .map(|source| {
+            let findings = match ws.file(&source) {
+                Some(f) if f.is_checklist => analysis::check_checklist(ws, &source, today, packs),
+                Some(f) if f.config().is_some() => analysis::check_config(ws, &source),
+                _ => Vec::new(),
+            };
+            (source, findings)
+        })
+        .collect()
+}
+
+impl Cache {
+    /// Replaces the findings of these sources; returns every file whose findings may differ.
+    pub fn apply(&mut self, results: Vec<(String, Vec<Finding>)>) -> HashSet<String> {
+        let mut targets = HashSet::new();
+        for (source, findings) in results {
+            if let Some(old) = self.by_source.remove(&source) {
+                for f in &old {
+                    targets.insert(f.path.clone());
+                    if let Some(s) = self.landing.get_mut(&f.path) {
+                        s.remove(&source);
+                    }
+                }
+            }
+            for f in &findings {
+                targets.insert(f.path.clone());
+                self.landing
+                    .entry(f.path.clone())
+                    .or_default()
+                    .insert(source.clone());
+            }
+            if !findings.is_empty() {
+                self.by_source.insert(source, findings);
+            }
+        }
+        self.landing.retain(|_, s| !s.is_empty());
+        targets
+    }
+
+    /// The finished findings (severities from settings, suppressions) of one file.
+    pub fn findings_for(&self, ws: &Workspace, today: Date, target: &str) -> Vec<Finding> {
+        let Some(sources) = self.landing.get(target) else {
+            return Vec::new();
+        };
+        let gathered: Vec<Finding> = sources
+            .iter()
+            .filter_map(|s| self.by_source.get(s))
+            .flat_map(|fs| fs.iter().filter(|f| f.path == target).cloned())
+            .collect();
+        analysis::finish(ws, today, gathered)
+    }
+
+    /// Every file with findings.
+    pub fn targets(&self) -> impl Iterator<Item = &String> {
+        self.landing.keys()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::LoadOptions;
+
+    fn ws(files: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, t) in files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        let ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
+        (dir, ws)
+    }
+
+    #[test]
+    fn a_config_change_reaches_only_its_own_service_checklists() {
+        let (_d, ws) = ws(&[
+            ("services/a/Dockerfile", "FROM x\n"),
+            ("services/a/readiness.md", "- [ ] `LOG_LEVEL=info`\n"),
+            ("services/a/.env.production", "LOG_LEVEL=debug\n"),
+            ("services/b/Dockerfile", "FROM x\n"),
+            ("services/b/readiness.md", "- [ ] `LOG_LEVEL=info`\n"),
+        ]);
+        let mut affected = affected_sources(
+            &ws,
+            &HashSet::from(["services/a/.env.production".to_string()]),
+        );
+        affected.sort();
+        assert_eq!(
+            affected,
+            ["services/a/.env.production", "services/a/readiness.md"]
+        );
+    }
+
+    #[test]
+    fn findings_landing_elsewhere_are_replaced_when_their_source_changes() {
+        let (_d, ws) = ws(&[
+            ("readiness.md", "- [ ] `LOG_LEVEL=info`\n"),
+            (".env.production", "LOG_LEVEL=debug\n"),
+        ]);
+        let today = Date::parse_iso("2026-06-01").unwrap();
+        let packs = analysis::workspace_packs(&ws).unwrap();
+        let mut cache = Cache::default();
+        let targets = cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        assert!(targets.contains(".env.production"));
+        let codes = |c: &Cache| -> Vec<&'static str> {
+            c.findings_for(&ws, today, ".env.production")
+                .iter()
+                .map(|f| f.code)
+                .collect()
+        };
+        assert_eq!(codes(&cache), ["env-mismatch"]);
+        // The checklist stops requiring a value: its finding in the config file goes away.
+        let targets = cache.apply(vec![("readiness.md".to_string(), Vec::new())]);
+        assert!(targets.contains(".env.production"));
+        assert!(codes(&cache).is_empty());
+    }
+}
