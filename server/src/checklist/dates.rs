@@ -118,11 +118,47 @@ pub fn label_kind(before: &str) -> Option<DateKind> {
     }
 }
 
+/// Characters [`label_kind`] drops before it reads a label.
+const LABEL_IGNORED: &[u8] = b"*_#>|`[]";
+
+/// Words every label in [`NEXT_LABELS`] and [`LAST_LABELS`] contains.
+const LABEL_WORDS: &[&str] = &["review", "audit", "updated", "レビュー", "見直し", "更新"];
+
+/// Whether `line` may hold a label: one of [`LABEL_WORDS`] occurs in it, read the way
+/// [`label_kind`] reads a label (ASCII case ignored, [`LABEL_IGNORED`] characters skipped).
+/// A cheap necessary condition that keeps the date regex off most lines.
+fn may_have_label(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    LABEL_WORDS.iter().any(|word| {
+        let word = word.as_bytes();
+        let first = word[0];
+        (0..bytes.len()).any(|start| {
+            if bytes[start].to_ascii_lowercase() != first {
+                return false;
+            }
+            let mut w = 1;
+            for &b in &bytes[start + 1..] {
+                if w == word.len() {
+                    break;
+                }
+                if LABEL_IGNORED.contains(&b) {
+                    continue;
+                }
+                if b.to_ascii_lowercase() != word[w] {
+                    return false;
+                }
+                w += 1;
+            }
+            w == word.len()
+        })
+    })
+}
+
 /// Scans every line of `masked` (the document with code and comments blanked out) for
 /// labelled review dates.
 pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
     for (start, line) in lines(masked) {
-        if !line.bytes().any(|b| b.is_ascii_digit()) {
+        if !line.bytes().any(|b| b.is_ascii_digit()) || !may_have_label(line) {
             continue;
         }
         let Some((date, range)) = find_date(line) else {
@@ -182,6 +218,26 @@ mod tests {
         );
         assert_eq!(label_kind("Released: "), None);
         assert_eq!(label_kind("Outdated: "), None);
+    }
+
+    #[test]
+    fn label_prefilter_accepts_what_labels_accept() {
+        for line in [
+            "**Last Updated**: 2025-11-07",
+            "Next REVIEW: April 1, 2026",
+            "- Last a_u_d_i_t_e_d on 2025-01-01",
+            "最終*更新: 2025年11月13日",
+            "次回見直し 2026-01-01",
+        ] {
+            assert!(may_have_label(line), "{line}");
+        }
+        for line in [
+            "Shipped 2025-01-01",
+            "| Item | Status |",
+            "rev iew 2025-01-01",
+        ] {
+            assert!(!may_have_label(line), "{line}");
+        }
     }
 
     #[test]
