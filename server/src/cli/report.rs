@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::CheckArgs;
 use crate::analysis::{analyze, Scope};
 use crate::checklist::{Document, ItemState};
@@ -40,6 +42,7 @@ pub struct Diagnostic {
     /// The source lines the range covers (for snippets), with the first line's number.
     pub source: Vec<String>,
     /// Stable across runs: code, path and the trimmed source line, plus an occurrence count.
+    /// Only filled for SARIF, the one format that prints it.
     pub fingerprint: String,
 }
 
@@ -242,72 +245,123 @@ impl Report {
                 report.checklists.push(entry);
             }
             report.summary.checklists += checklists.len();
+            // Findings come sorted by path: convert each file's run on its own thread, then
+            // count and number fingerprints in order.
+            let fingerprinted = args.format == super::Format::Sarif;
+            let mut runs: Vec<Vec<Finding>> = Vec::new();
             for f in findings {
-                let (Some(text), Some(index)) = (ws.text(&f.path), ws.line_index(&f.path)) else {
-                    continue;
-                };
-                let start = position(index, text, f.range.start);
-                let end_offset = if f.range.end > f.range.start {
-                    f.range.end
-                } else {
-                    f.range.start
-                };
-                let end = position(index, text, end_offset);
-                // Snippets of config files go out with secret values masked.
-                let config = ws.file(&f.path).and_then(|file| file.config());
-                let line_text = |l: usize| {
-                    let range = index.line_range(text, l - 1);
-                    match config {
-                        Some(cfg) => crate::rules::mask_line(cfg, &text[range.clone()], range),
-                        None => text[range].to_string(),
-                    }
-                };
-                let source: Vec<String> = if with_source {
-                    (start.line..=end.line).map(line_text).collect()
-                } else {
-                    Vec::new()
-                };
-                // The masked line, so not even a hash of a secret goes out.
-                let key = fnv1a(&[f.code, &f.path, line_text(start.line).trim()]);
-                let n = fingerprints.entry(key).or_insert(0);
-                *n += 1;
-                let related = f
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
-                            (Some(t), Some(i)) => position(i, t, r.range.start).line,
-                            _ => 1,
-                        };
-                        RelatedOut {
-                            path: out_path(&r.path),
-                            line,
-                            message: r.message.clone(),
-                        }
-                    })
-                    .collect();
-                match f.severity {
+                match runs.last_mut() {
+                    Some(run) if run[0].path == f.path => run.push(f),
+                    _ => runs.push(vec![f]),
+                }
+            }
+            let converted: Vec<Vec<(Diagnostic, u64)>> = runs
+                .into_par_iter()
+                .map(|run| convert_run(&ws, &out_path, run, with_source, fingerprinted))
+                .collect();
+            report
+                .diagnostics
+                .reserve(converted.iter().map(Vec::len).sum());
+            for (mut d, key) in converted.into_iter().flatten() {
+                match d.severity {
                     Severity::Error => report.summary.errors += 1,
                     Severity::Warning => report.summary.warnings += 1,
                     Severity::Info => report.summary.infos += 1,
                     Severity::Hint => report.summary.hints += 1,
                 }
-                report.diagnostics.push(Diagnostic {
-                    path: out_path(&f.path),
-                    start,
-                    end,
-                    severity: f.severity,
-                    code: f.code,
-                    message: f.message,
-                    help: f.help,
-                    related,
-                    source,
-                    fingerprint: format!("{key:016x}:{n}"),
-                });
+                if fingerprinted {
+                    let n = fingerprints.entry(key).or_insert(0);
+                    *n += 1;
+                    d.fingerprint = format!("{key:016x}:{n}");
+                }
+                report.diagnostics.push(d);
             }
         }
         Ok(report)
     }
+}
+
+/// Diagnostics of one file's findings, each with its fingerprint key (0 unless
+/// `fingerprinted`: only SARIF prints fingerprints).
+fn convert_run(
+    ws: &Workspace,
+    out_path: &(impl Fn(&str) -> String + Sync),
+    run: Vec<Finding>,
+    with_source: bool,
+    fingerprinted: bool,
+) -> Vec<(Diagnostic, u64)> {
+    let Some(first) = run.first() else {
+        return Vec::new();
+    };
+    let (Some(text), Some(index)) = (ws.text(&first.path), ws.line_index(&first.path)) else {
+        return Vec::new();
+    };
+    let path = out_path(&first.path);
+    // Snippets of config files go out with secret values masked.
+    let config = ws.file(&first.path).and_then(|file| file.config());
+    let line_text = |l: usize| {
+        let range = index.line_range(text, l - 1);
+        match config {
+            Some(cfg) => crate::rules::mask_line(cfg, &text[range.clone()], range),
+            None => text[range].to_string(),
+        }
+    };
+    let mut out = Vec::with_capacity(run.len());
+    for f in run {
+        let start = position(index, text, f.range.start);
+        let end_offset = if f.range.end > f.range.start {
+            f.range.end
+        } else {
+            f.range.start
+        };
+        let end = position(index, text, end_offset);
+        let source: Vec<String> = if with_source {
+            (start.line..=end.line).map(line_text).collect()
+        } else {
+            Vec::new()
+        };
+        // The masked line, so not even a hash of a secret goes out.
+        let key = if fingerprinted {
+            fnv1a(&[f.code, &f.path, line_text(start.line).trim()])
+        } else {
+            0
+        };
+        let related = f
+            .related
+            .iter()
+            .map(|r| {
+                let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
+                    (Some(t), Some(i)) => position(i, t, r.range.start).line,
+                    _ => 1,
+                };
+                RelatedOut {
+                    path: if r.path == f.path {
+                        path.clone()
+                    } else {
+                        out_path(&r.path)
+                    },
+                    line,
+                    message: r.message.clone(),
+                }
+            })
+            .collect();
+        out.push((
+            Diagnostic {
+                path: path.clone(),
+                start,
+                end,
+                severity: f.severity,
+                code: f.code,
+                message: f.message,
+                help: f.help,
+                related,
+                source,
+                fingerprint: String::new(),
+            },
+            key,
+        ));
+    }
+    out
 }
 
 fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOut {
