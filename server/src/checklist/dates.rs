@@ -124,41 +124,32 @@ const LABEL_IGNORED: &[u8] = b"*_#>|`[]";
 /// Words every label in [`NEXT_LABELS`] and [`LAST_LABELS`] contains.
 const LABEL_WORDS: &[&str] = &["review", "audit", "updated", "レビュー", "見直し", "更新"];
 
+static LABEL_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    LABEL_WORDS
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
+});
+
 /// Whether `line` may hold a label: one of [`LABEL_WORDS`] occurs in it, read the way
 /// [`label_kind`] reads a label (ASCII case ignored, [`LABEL_IGNORED`] characters skipped).
-/// A cheap necessary condition that keeps the date regex off most lines.
-fn may_have_label(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    LABEL_WORDS.iter().any(|word| {
-        let word = word.as_bytes();
-        let first = word[0];
-        (0..bytes.len()).any(|start| {
-            if bytes[start].to_ascii_lowercase() != first {
-                return false;
-            }
-            let mut w = 1;
-            for &b in &bytes[start + 1..] {
-                if w == word.len() {
-                    break;
-                }
-                if LABEL_IGNORED.contains(&b) {
-                    continue;
-                }
-                if b.to_ascii_lowercase() != word[w] {
-                    return false;
-                }
-                w += 1;
-            }
-            w == word.len()
-        })
-    })
+/// A cheap necessary condition that keeps the date regex off most lines. `buf` is scratch.
+fn may_have_label(line: &str, buf: &mut Vec<u8>) -> bool {
+    buf.clear();
+    buf.extend(
+        line.bytes()
+            .filter(|b| !LABEL_IGNORED.contains(b))
+            .map(|b| b.to_ascii_lowercase()),
+    );
+    LABEL_FINDERS.iter().any(|f| f.find(buf).is_some())
 }
 
 /// Scans every line of `masked` (the document with code and comments blanked out) for
 /// labelled review dates.
 pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
+    let mut buf = Vec::new();
     for (start, line) in lines(masked) {
-        if !line.bytes().any(|b| b.is_ascii_digit()) || !may_have_label(line) {
+        if !line.bytes().any(|b| b.is_ascii_digit()) || !may_have_label(line, &mut buf) {
             continue;
         }
         let Some((date, range)) = find_date(line) else {
@@ -229,14 +220,14 @@ mod tests {
             "最終*更新: 2025年11月13日",
             "次回見直し 2026-01-01",
         ] {
-            assert!(may_have_label(line), "{line}");
+            assert!(may_have_label(line, &mut Vec::new()), "{line}");
         }
         for line in [
             "Shipped 2025-01-01",
             "| Item | Status |",
             "rev iew 2025-01-01",
         ] {
-            assert!(!may_have_label(line), "{line}");
+            assert!(!may_have_label(line, &mut Vec::new()), "{line}");
         }
     }
 

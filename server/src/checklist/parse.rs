@@ -344,7 +344,7 @@ impl<'t> Builder<'t> {
                         self.text,
                         task.range.start..own_end.max(task.marker_range.end),
                     );
-                    task.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    task.text = collapse_whitespace(text);
                 }
             }
             Block::Heading {
@@ -748,6 +748,39 @@ fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
         }
         _ => None,
     }
+}
+
+/// Words separated by single spaces (`split_whitespace` joined with " "), reusing `text`
+/// when it is already so.
+fn collapse_whitespace(text: String) -> String {
+    if is_collapsed(&text) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Whether `text` is its words joined by single spaces already.
+fn is_collapsed(text: &str) -> bool {
+    let mut expected = 0;
+    for w in text.split_whitespace() {
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        if start != expected {
+            return false;
+        }
+        let end = start + w.len();
+        if end < text.len() && text.as_bytes()[end] != b' ' {
+            return false;
+        }
+        expected = end + 1;
+    }
+    text.is_empty() || expected == text.len() + 1
 }
 
 /// Section ends (next heading of the same or higher level) and parents.
