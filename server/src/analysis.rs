@@ -33,6 +33,17 @@ pub fn workspace_packs(ws: &Workspace) -> Result<Vec<Pack>, PackError> {
 /// Findings of one checklist (some of which may sit in config files it constrains),
 /// before severities and suppressions are applied.
 pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) -> Vec<Finding> {
+    check_checklist_skipping(ws, path, today, packs, &[])
+}
+
+/// [`check_checklist`] without the rules whose codes are in `skip`.
+fn check_checklist_skipping(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    skip: &[&str],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
         return out;
@@ -61,7 +72,9 @@ pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) 
         packs,
     };
     for rule in RULES {
-        rule.check_checklist(&cx, &mut out);
+        if !skip.contains(&rule.info().code) {
+            rule.check_checklist(&cx, &mut out);
+        }
     }
     out
 }
@@ -133,6 +146,19 @@ pub fn suppressions_of(file: &crate::workspace::SourceFile) -> Suppressions {
 
 /// Every finding in scope, in path and position order.
 pub fn analyze(ws: &Workspace, today: Date, scope: &Scope) -> Result<Vec<Finding>, PackError> {
+    analyze_skipping(ws, today, scope, &[])
+}
+
+/// [`analyze`] without running the rules whose codes are in `skip`: for a caller that
+/// would drop all their findings anyway (the CLI hides hints, and `unchecked` finds one
+/// per open task). The other findings are the same: rules are independent, and dropping
+/// findings of one code changes neither the order nor the suppressions of the others.
+pub fn analyze_skipping(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    skip: &[&str],
+) -> Result<Vec<Finding>, PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
@@ -140,7 +166,7 @@ pub fn analyze(ws: &Workspace, today: Date, scope: &Scope) -> Result<Vec<Finding
     };
     let mut findings: Vec<Finding> = checklists
         .par_iter()
-        .flat_map_iter(|p| check_checklist(ws, p, today, &packs))
+        .flat_map_iter(|p| check_checklist_skipping(ws, p, today, &packs, skip))
         .collect();
     if matches!(scope, Scope::All) {
         let configs: Vec<&str> = ws
