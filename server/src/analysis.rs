@@ -1,7 +1,5 @@
 //! Running the rules over a workspace: packs, rules, severities from settings, suppressions.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use crate::date::Date;
@@ -33,6 +31,17 @@ pub fn workspace_packs(ws: &Workspace) -> Result<Vec<Pack>, PackError> {
 /// Findings of one checklist (some of which may sit in config files it constrains),
 /// before severities and suppressions are applied.
 pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) -> Vec<Finding> {
+    check_checklist_skipping(ws, path, today, packs, &[])
+}
+
+/// [`check_checklist`] without the rules whose codes are in `skip`.
+fn check_checklist_skipping(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    skip: &[&str],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
         return out;
@@ -61,7 +70,9 @@ pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) 
         packs,
     };
     for rule in RULES {
-        rule.check_checklist(&cx, &mut out);
+        if !skip.contains(&rule.info().code) {
+            rule.check_checklist(&cx, &mut out);
+        }
     }
     out
 }
@@ -89,29 +100,45 @@ pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
 }
 
 /// Applies rule levels from settings and the suppression comments of each file, then sorts.
-pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Finding> {
-    let mut by_file: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    for mut f in findings {
+pub fn finish(ws: &Workspace, today: Date, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.retain_mut(|f| {
         let Some(severity) = ws.settings.severity(f.code, f.severity) else {
-            continue;
+            return false;
         };
         if ws.settings.rules.contains_key(f.code) {
             f.severity = severity;
         }
-        by_file.entry(f.path.clone()).or_default().push(f);
+        true
+    });
+    // Group by file, keeping the order findings came in within a file (a stable sort), then
+    // settle each file on its own thread.
+    findings.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut runs: Vec<Vec<Finding>> = Vec::new();
+    while let Some(last) = findings.last() {
+        let start = findings.partition_point(|f| f.path < last.path);
+        runs.push(findings.split_off(start));
     }
-    let mut out = Vec::new();
-    for (path, mut findings) in by_file {
-        if let (Some(file), Some(lines)) = (ws.file(&path), ws.line_index(&path)) {
-            let suppressions = suppressions_of(file);
-            suppressions.apply(&path, lines, today, &mut findings);
-            // Expired waivers obey rule levels too.
-            findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
-        }
-        // Stable: findings at one place keep the order their rule gave (pack order, say).
-        findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-        findings.dedup();
-        out.extend(findings);
+    drop(findings);
+    runs.reverse();
+    let runs: Vec<Vec<Finding>> = runs
+        .into_par_iter()
+        .map(|mut findings| {
+            let path = findings[0].path.clone();
+            if let (Some(file), Some(lines)) = (ws.file(&path), ws.line_index(&path)) {
+                let suppressions = suppressions_of(file);
+                suppressions.apply(&path, lines, today, &mut findings);
+                // Expired waivers obey rule levels too.
+                findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
+            }
+            // Stable: findings at one place keep the order their rule gave (pack order, say).
+            findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+            findings.dedup();
+            findings
+        })
+        .collect();
+    let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+    for run in runs {
+        out.extend(run);
     }
     out
 }
@@ -133,6 +160,19 @@ pub fn suppressions_of(file: &crate::workspace::SourceFile) -> Suppressions {
 
 /// Every finding in scope, in path and position order.
 pub fn analyze(ws: &Workspace, today: Date, scope: &Scope) -> Result<Vec<Finding>, PackError> {
+    analyze_skipping(ws, today, scope, &[])
+}
+
+/// [`analyze`] without running the rules whose codes are in `skip`: for a caller that
+/// would drop all their findings anyway (the CLI hides hints, and `unchecked` finds one
+/// per open task). The other findings are the same: rules are independent, and dropping
+/// findings of one code changes neither the order nor the suppressions of the others.
+pub fn analyze_skipping(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    skip: &[&str],
+) -> Result<Vec<Finding>, PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
@@ -140,7 +180,7 @@ pub fn analyze(ws: &Workspace, today: Date, scope: &Scope) -> Result<Vec<Finding
     };
     let mut findings: Vec<Finding> = checklists
         .par_iter()
-        .flat_map_iter(|p| check_checklist(ws, p, today, &packs))
+        .flat_map_iter(|p| check_checklist_skipping(ws, p, today, &packs, skip))
         .collect();
     if matches!(scope, Scope::All) {
         let configs: Vec<&str> = ws

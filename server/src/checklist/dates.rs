@@ -118,11 +118,38 @@ pub fn label_kind(before: &str) -> Option<DateKind> {
     }
 }
 
+/// Characters [`label_kind`] drops before it reads a label.
+const LABEL_IGNORED: &[u8] = b"*_#>|`[]";
+
+/// Words every label in [`NEXT_LABELS`] and [`LAST_LABELS`] contains.
+const LABEL_WORDS: &[&str] = &["review", "audit", "updated", "レビュー", "見直し", "更新"];
+
+static LABEL_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    LABEL_WORDS
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
+});
+
+/// Whether `line` may hold a label: one of [`LABEL_WORDS`] occurs in it, read the way
+/// [`label_kind`] reads a label (ASCII case ignored, [`LABEL_IGNORED`] characters skipped).
+/// A cheap necessary condition that keeps the date regex off most lines. `buf` is scratch.
+fn may_have_label(line: &str, buf: &mut Vec<u8>) -> bool {
+    buf.clear();
+    buf.extend(
+        line.bytes()
+            .filter(|b| !LABEL_IGNORED.contains(b))
+            .map(|b| b.to_ascii_lowercase()),
+    );
+    LABEL_FINDERS.iter().any(|f| f.find(buf).is_some())
+}
+
 /// Scans every line of `masked` (the document with code and comments blanked out) for
 /// labelled review dates.
 pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
+    let mut buf = Vec::new();
     for (start, line) in lines(masked) {
-        if !line.bytes().any(|b| b.is_ascii_digit()) {
+        if !line.bytes().any(|b| b.is_ascii_digit()) || !may_have_label(line, &mut buf) {
             continue;
         }
         let Some((date, range)) = find_date(line) else {
@@ -182,6 +209,26 @@ mod tests {
         );
         assert_eq!(label_kind("Released: "), None);
         assert_eq!(label_kind("Outdated: "), None);
+    }
+
+    #[test]
+    fn label_prefilter_accepts_what_labels_accept() {
+        for line in [
+            "**Last Updated**: 2025-11-07",
+            "Next REVIEW: April 1, 2026",
+            "- Last a_u_d_i_t_e_d on 2025-01-01",
+            "最終*更新: 2025年11月13日",
+            "次回見直し 2026-01-01",
+        ] {
+            assert!(may_have_label(line, &mut Vec::new()), "{line}");
+        }
+        for line in [
+            "Shipped 2025-01-01",
+            "| Item | Status |",
+            "rev iew 2025-01-01",
+        ] {
+            assert!(!may_have_label(line, &mut Vec::new()), "{line}");
+        }
     }
 
     #[test]

@@ -344,7 +344,7 @@ impl<'t> Builder<'t> {
                         self.text,
                         task.range.start..own_end.max(task.marker_range.end),
                     );
-                    task.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    task.text = collapse_whitespace(text);
                 }
             }
             Block::Heading {
@@ -726,6 +726,18 @@ impl<'t> Builder<'t> {
         let masked = masked_copy(self.text, &mut self.mask);
         dates::scan(&masked, &mut self.doc.dates);
         placeholders::scan(&masked, &self.link_ranges, &mut self.doc.placeholders);
+        // Documents live as long as the workspace: give back the growth slack of each list
+        // (a quarter of the memory of a 100-task checklist's tasks and references).
+        let d = &mut self.doc;
+        d.headings.shrink_to_fit();
+        d.tasks.shrink_to_fit();
+        d.status_rows.shrink_to_fit();
+        d.links.shrink_to_fit();
+        d.references.shrink_to_fit();
+        d.env_requirements.shrink_to_fit();
+        d.dates.shrink_to_fit();
+        d.placeholders.shrink_to_fit();
+        d.html_comments.shrink_to_fit();
         self.doc
     }
 }
@@ -748,6 +760,40 @@ fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
         }
         _ => None,
     }
+}
+
+/// Words separated by single spaces (`split_whitespace` joined with " "), reusing `text`
+/// when it is already so.
+fn collapse_whitespace(mut text: String) -> String {
+    if is_collapsed(&text) {
+        text.shrink_to_fit();
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Whether `text` is its words joined by single spaces already.
+fn is_collapsed(text: &str) -> bool {
+    let mut expected = 0;
+    for w in text.split_whitespace() {
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        if start != expected {
+            return false;
+        }
+        let end = start + w.len();
+        if end < text.len() && text.as_bytes()[end] != b' ' {
+            return false;
+        }
+        expected = end + 1;
+    }
+    text.is_empty() || expected == text.len() + 1
 }
 
 /// Section ends (next heading of the same or higher level) and parents.

@@ -158,6 +158,9 @@ pub(crate) fn parse(kind: ConfigKind, text: &str) -> ConfigFile {
         env_files: Vec::new(),
         comments: Vec::new(),
     };
+    if !may_define_anything(text) {
+        return file;
+    }
     let roots = parse_roots(text, &mut file.comments);
     kubernetes::extract(text, &roots, &mut file.defs);
     if kind == ConfigKind::Compose {
@@ -167,6 +170,21 @@ pub(crate) fn parse(kind: ConfigKind, text: &str) -> ConfigFile {
         .sort_by_key(|d| (d.name_range.start, d.value_range.start));
     file.defs.dedup_by_key(|d| d.name_range.clone());
     file
+}
+
+/// Whether parsing `text` can find a definition, an `env_file` or a comment: every env
+/// shape needs a key spelled `env`/`environment`/`envVars`/`extraEnv`/`env_file`, `value`
+/// /`valueFrom`, or `data` with `kind: ConfigMap`; a comment needs `#`. Without a backslash
+/// (escapes in double-quoted keys) no key can spell these words without them being in the
+/// text, so a file with none of them is not parsed at all (about one YAML file in nine of
+/// a monorepo: workflows, charts, plain settings).
+fn may_define_anything(text: &str) -> bool {
+    let has = |s: &str| memchr::memmem::find(text.as_bytes(), s.as_bytes()).is_some();
+    memchr::memchr2(b'\\', b'#', text.as_bytes()).is_some()
+        || has("env")
+        || has("Env")
+        || has("value")
+        || (has("data") && has("ConfigMap"))
 }
 
 /// Parses `text` into root nodes (one per document, or more when recovering from
@@ -792,6 +810,25 @@ fn block_scalar_value(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefilter_skips_only_files_without_env_shapes() {
+        for (text, defs) in [
+            ("name: ci\non: push\njobs: {}\n", 0),
+            ("replicaCount: 2\nimage: {repository: app}\n", 0),
+            ("env:\n  A: 1\n", 1),
+            ("extraEnv: {B: x}\n", 1),
+            ("- name: C\n  value: y\n", 1),
+            ("kind: ConfigMap\ndata:\n  D: z\n", 1),
+            ("\"\\x65nv\": {E: w}\n", 1),
+        ] {
+            let f = parse(ConfigKind::Yaml, text);
+            assert_eq!(f.defs.len(), defs, "{text:?}: {:?}", f.defs);
+            assert_eq!(may_define_anything(text), defs > 0, "{text:?}");
+        }
+        let f = parse(ConfigKind::Yaml, "a: 1 # readiness-disable-next-line\n");
+        assert_eq!(f.comments.len(), 1);
+    }
 
     fn roots(text: &str) -> Vec<Node> {
         parse_roots(text, &mut Vec::new())

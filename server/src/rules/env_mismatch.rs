@@ -68,7 +68,10 @@ impl Rule for EnvMismatch {
                 if file.profile != Profile::Production {
                     continue;
                 }
-                let Some(def) = cx.ws.def(site) else { continue };
+                // What `Workspace::def` returns, without a second lookup of the path.
+                let Some(def) = file.config().and_then(|c| c.defs.get(site.index)) else {
+                    continue;
+                };
                 if values_agree(required, &def.value) {
                     continue;
                 }

@@ -20,6 +20,10 @@ impl Rule for MissingEvidence {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        // A checklist cites the same evidence many times; each resolution that misses the
+        // index asks the disk (ignored files count), so resolve each path once.
+        let mut missing_paths: std::collections::HashMap<&str, bool> =
+            std::collections::HashMap::new();
         for reference in &cx.doc.references {
             let RefKind::Path { path } = &reference.kind else {
                 continue;
@@ -35,10 +39,16 @@ impl Rule for MissingEvidence {
             if done_task.is_none() && done_row.is_none() {
                 continue;
             }
-            let missing = match cx.ws.resolve_evidence(cx.path, path) {
-                PathResolution::Missing => path,
-                _ => continue,
-            };
+            let is_missing = *missing_paths.entry(path.as_str()).or_insert_with(|| {
+                matches!(
+                    cx.ws.resolve_evidence(cx.path, path),
+                    PathResolution::Missing
+                )
+            });
+            if !is_missing {
+                continue;
+            }
+            let missing = path;
             // `/healthz` that is not a file is a URL route, not evidence.
             if missing.starts_with('/') {
                 continue;

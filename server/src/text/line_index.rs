@@ -30,21 +30,22 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    line_starts.push(i + 1);
-                }
-                _ => {}
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        line_starts.push(0);
+        let mut skip_lf = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if skip_lf == Some(i) {
+                continue;
             }
-            i += 1;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                // `\r\n`: one ending, the line starts after the `\n`.
+                skip_lf = Some(i + 1);
+                line_starts.push(i + 2);
+            } else {
+                line_starts.push(i + 1);
+            }
         }
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
             len: text.len(),
@@ -171,6 +172,45 @@ mod tests {
         assert_eq!(idx.position(text, b, Encoding::Utf8).col, 5);
         assert_eq!(idx.position(text, b, Encoding::Utf16).col, 3);
         assert_eq!(idx.position(text, b, Encoding::Utf32).col, 2);
+    }
+
+    #[test]
+    fn line_starts_match_a_byte_by_byte_scan() {
+        fn reference(bytes: &[u8]) -> Vec<usize> {
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\n' => starts.push(i + 1),
+                    b'\r' => {
+                        if bytes.get(i + 1) == Some(&b'\n') {
+                            i += 1;
+                        }
+                        starts.push(i + 1);
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            starts
+        }
+        for text in [
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "\r\r\n\n",
+            "a\r\nb\rc\nd",
+            "\n\r",
+            "x\r",
+            "é\r\n\r\n",
+        ] {
+            assert_eq!(
+                LineIndex::new(text).line_starts,
+                reference(text.as_bytes()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

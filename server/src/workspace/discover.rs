@@ -28,16 +28,20 @@ pub fn find_root(file: &Path) -> PathBuf {
     start.to_path_buf()
 }
 
-pub(super) struct Walked {
-    /// Workspace-relative paths of files to keep, with their sizes.
-    pub files: Vec<(String, u64)>,
+pub(super) struct Walked<T> {
+    /// Workspace-relative paths of files to keep, each with what the visitor made of it.
+    pub files: Vec<(String, T)>,
     pub dirs: Vec<String>,
     pub notes: Vec<String>,
 }
 
-/// Walks `root` on all cores. Unreadable entries, loops and vanished files become notes.
-pub(super) fn walk(root: &Path) -> Walked {
+/// Walks `root` on all cores, calling `visit` with each kept file's relative path and size
+/// (0 for files that are neither markdown nor config: they are never read) on the walking
+/// threads, so reading and parsing overlap the walk. Files and folders come back sorted.
+/// Unreadable entries, loops and vanished files become notes.
+pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str, u64) -> T + Sync) -> Walked<T> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let visit = &visit;
     let out = Mutex::new(Walked {
         files: Vec::new(),
         dirs: Vec::new(),
@@ -67,11 +71,11 @@ pub(super) fn walk(root: &Path) -> Walked {
             notes: Vec::new(),
         };
         // Flush the thread's batch when the visitor is dropped at the end of the walk.
-        struct Flush<'a> {
-            local: Walked,
-            out: &'a Mutex<Walked>,
+        struct Flush<'a, T> {
+            local: Walked<T>,
+            out: &'a Mutex<Walked<T>>,
         }
-        impl Drop for Flush<'_> {
+        impl<T> Drop for Flush<'_, T> {
             fn drop(&mut self) {
                 if let Ok(mut out) = self.out.lock() {
                     out.files.append(&mut self.local.files);
@@ -99,15 +103,23 @@ pub(super) fn walk(root: &Path) -> Walked {
             if ft.is_dir() {
                 flush.local.dirs.push(rel);
             } else if ft.is_file() {
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                flush.local.files.push((rel, size));
+                // The size only matters for files that will be read (a stat per file
+                // otherwise: two thirds of a monorepo is source the analysis never opens).
+                let size = if is_markdown(&rel) || crate::config::classify(&rel).is_some() {
+                    entry.metadata().map(|m| m.len()).unwrap_or(0)
+                } else {
+                    0
+                };
+                let made = visit(&rel, size);
+                flush.local.files.push((rel, made));
             } else if ft.is_symlink() {
                 // Kept only when it points at a file inside the root; folders behind links
                 // are not walked (no loops, nothing outside the root).
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(canonical_root) && target.is_file() => {
                         let size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-                        flush.local.files.push((rel, size));
+                        let made = visit(&rel, size);
+                        flush.local.files.push((rel, made));
                     }
                     Ok(target) if target.starts_with(canonical_root) && target.is_dir() => {
                         flush.local.dirs.push(rel);
@@ -126,7 +138,7 @@ pub(super) fn walk(root: &Path) -> Walked {
         })
     });
     let mut walked = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    walked.files.sort_unstable();
+    walked.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     walked.dirs.sort_unstable();
     walked
 }

@@ -4,8 +4,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
-
 use super::discover::{self, name_says_checklist, MAX_FILE_SIZE};
 use super::{DefSite, FileKind, LoadOptions, Parsed, SourceFile, Workspace};
 use crate::config::{self, Profile};
@@ -80,26 +78,22 @@ impl Workspace {
     /// Walks `root` with the given settings (the language server keeps going with defaults
     /// when readiness.toml is broken).
     pub fn load_with_settings(root: &Path, settings: Settings, options: &LoadOptions) -> Workspace {
-        let walked = discover::walk(root);
         let forced: HashSet<&str> = options
             .forced_checklists
             .iter()
             .map(String::as_str)
             .collect();
-        let loaded: Vec<(String, SourceFile, Vec<String>)> = walked
-            .files
-            .par_iter()
-            .map(|(rel, size)| {
-                let mut notes = Vec::new();
-                let kind = kind_of(rel);
-                let text = match kind {
-                    FileKind::Other => None,
-                    _ => read_text(&root.join(rel), rel, *size, &mut notes),
-                };
-                let file = build_file(rel, kind, text, &settings, forced.contains(rel.as_str()));
-                (rel.clone(), file, notes)
-            })
-            .collect();
+        // Each file is read and parsed on the walking thread that found it.
+        let walked = discover::walk(root, |rel, size| {
+            let mut notes = Vec::new();
+            let kind = kind_of(rel);
+            let text = match kind {
+                FileKind::Other => None,
+                _ => read_text(&root.join(rel), rel, size, &mut notes),
+            };
+            let file = build_file(rel, kind, text, &settings, forced.contains(rel));
+            (file, notes)
+        });
 
         let mut ws = Workspace {
             root: root.to_path_buf(),
@@ -112,7 +106,7 @@ impl Workspace {
             tracked: OnceLock::new(),
             forced: options.forced_checklists.iter().cloned().collect(),
         };
-        for (rel, file, mut notes) in loaded {
+        for (rel, (file, mut notes)) in walked.files {
             ws.notes.append(&mut notes);
             ws.files.insert(rel, file);
         }

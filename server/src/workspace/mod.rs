@@ -141,9 +141,14 @@ impl Workspace {
         if scope.is_empty() {
             return all;
         }
-        let prefix = format!("{scope}/");
-        let start = all.partition_point(|s| s.path.as_str() < prefix.as_str());
-        let len = all[start..].partition_point(|s| s.path.starts_with(&prefix));
+        // `path < "{scope}/"` and `path.starts_with("{scope}/")`, without building the prefix.
+        let prefix = || scope.bytes().chain(std::iter::once(b'/'));
+        let start = all.partition_point(|s| s.path.bytes().lt(prefix()));
+        let len = all[start..].partition_point(|s| {
+            s.path.len() > scope.len()
+                && s.path.starts_with(scope)
+                && s.path.as_bytes()[scope.len()] == b'/'
+        });
         &all[start..start + len]
     }
 

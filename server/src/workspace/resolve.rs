@@ -150,14 +150,19 @@ impl Workspace {
             ".env.production",
         ];
         let mut dir = parent(checklist);
+        let mut candidate = String::new();
         loop {
             if dir.is_empty() {
                 return "";
             }
-            if MARKERS
-                .iter()
-                .any(|m| self.files.contains_key(&format!("{dir}/{m}")))
-                || self.root.join(dir).join(".git").exists()
+            candidate.clear();
+            candidate.push_str(dir);
+            candidate.push('/');
+            if MARKERS.iter().any(|m| {
+                candidate.truncate(dir.len() + 1);
+                candidate.push_str(m);
+                self.files.contains_key(&candidate)
+            }) || self.root.join(dir).join(".git").exists()
             {
                 return dir;
             }

@@ -247,3 +247,26 @@ fn timing_seeds_times_100() {
         t.elapsed()
     );
 }
+
+#[test]
+fn collapse_whitespace_matches_split_join() {
+    for s in [
+        "",
+        " ",
+        "a",
+        "a b",
+        "a  b",
+        " a",
+        "a ",
+        "a\tb",
+        "a\nb",
+        "a\u{a0}b",
+        "a b c",
+        "  ",
+        "é ü",
+        "x\u{3000}y",
+    ] {
+        let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(collapse_whitespace(s.to_string()), want, "{s:?}");
+    }
+}
