@@ -74,6 +74,33 @@ impl PackSection {
     /// section title or any alias occurs in the heading as whole words ("Security
     /// Checklist" covers `security`, "4) Database and migrations" covers `data`).
     pub fn matches_heading(&self, heading_title: &str) -> bool {
+        // Checklists repeat the same few headings, and every rule and the score ask: answer
+        // each (section, heading) pair once per thread. The key holds the section's title
+        // and alias count, so an edited user pack is not confused with the built-in one.
+        thread_local! {
+            static SEEN: std::cell::RefCell<std::collections::HashMap<(String, usize, String), bool>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        let key = (
+            self.id.clone() + "\u{0}" + &self.title,
+            self.aliases.len(),
+            heading_title.to_string(),
+        );
+        if let Some(hit) = SEEN.with(|s| s.borrow().get(&key).copied()) {
+            return hit;
+        }
+        let result = self.matches_heading_uncached(heading_title);
+        SEEN.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() > 100_000 {
+                s.clear(); // bounded: a long-running server sees many headings
+            }
+            s.insert(key, result);
+        });
+        result
+    }
+
+    fn matches_heading_uncached(&self, heading_title: &str) -> bool {
         let heading = normalize_heading(heading_title);
         if heading.is_empty() {
             return false;

@@ -1,6 +1,7 @@
 //! A checklist's lines mapped to pack items: which task or status row speaks for which
 //! item, in which state, under which covered section.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::matcher::{explicit_marker, Matcher};
@@ -46,25 +47,84 @@ pub fn covered_sections(doc: &Document, sections: &[PackSection]) -> Vec<(usize,
         .collect()
 }
 
-/// The pack section id of the heading `heading` or its nearest covering ancestor.
-fn section_of<'s>(
-    doc: &Document,
-    sections: &'s [PackSection],
-    mut heading: Option<usize>,
-) -> Option<&'s str> {
-    while let Some(h) = heading {
-        let title = &doc.headings[h].title;
-        if let Some(s) = sections.iter().find(|s| s.matches_heading(title)) {
-            return Some(&s.id);
+/// A key telling pack section sets apart: item ids and the sizes of their word lists.
+fn sections_key(sections: &[PackSection]) -> String {
+    let mut key = String::new();
+    for s in sections {
+        key.push_str(&s.id);
+        for i in &s.items {
+            key.push('|');
+            key.push_str(&i.id);
+            key.push(char::from(b'0' + (i.aliases.len() % 10) as u8));
+            key.push(char::from(b'0' + (i.keywords.len() % 10) as u8));
         }
-        heading = doc.headings[h].parent;
+        key.push('\n');
     }
-    None
+    key
+}
+
+/// The matcher of a set of sections, built once per process: building one normalises every
+/// title, alias and keyword, which costs more than matching a whole checklist.
+pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
+    static CACHE: std::sync::LazyLock<
+        std::sync::Mutex<HashMap<String, &'static Matcher<'static>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let key = sections_key(sections);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = cache.get(&key) {
+        return m;
+    }
+    // A few distinct pack sets per process at most: leaking them is bounded.
+    let owned: &'static [PackSection] = Box::leak(sections.to_vec().into_boxed_slice());
+    let matcher: &'static Matcher<'static> = Box::leak(Box::new(Matcher::new(owned)));
+    cache.insert(key, matcher);
+    matcher
+}
+
+thread_local! {
+    /// The last document mapped on this thread: the rules of one checklist each ask for it.
+    static LAST: std::cell::RefCell<Option<(String, String, Vec<MappedLine>)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Every task and status row of `doc` that maps to an item of `sections`.
 pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
-    let matcher = Matcher::new(sections);
+    let key = sections_key(sections);
+    let hit = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(t, k, _)| t == text && *k == key)
+            .map(|(_, _, m)| m.clone())
+    });
+    if let Some(mapped) = hit {
+        return mapped;
+    }
+    let mapped = map_document_uncached(text, doc, sections);
+    LAST.with(|last| *last.borrow_mut() = Some((text.to_string(), key, mapped.clone())));
+    mapped
+}
+
+fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
+    let matcher = matcher_for(sections);
+    // Each heading's own pack section, normalised once rather than per line under it.
+    let own: Vec<Option<&str>> = doc
+        .headings
+        .iter()
+        .map(|h| {
+            sections
+                .iter()
+                .find(|s| s.matches_heading(&h.title))
+                .map(|s| s.id.as_str())
+        })
+        .collect();
+    let section_of = |_doc: &Document, _sections: &[PackSection], mut heading: Option<usize>| {
+        while let Some(h) = heading {
+            if let Some(id) = own[h] {
+                return Some(id);
+            }
+            heading = doc.headings[h].parent;
+        }
+        None
+    };
     let mut out = Vec::new();
     let mut one = |line: LineRef,
                    label: &str,
@@ -129,7 +189,7 @@ pub fn mentioned_items(
     doc: &Document,
     sections: &[PackSection],
 ) -> std::collections::HashSet<String> {
-    let matcher = Matcher::new(sections);
+    let matcher = matcher_for(sections);
     let mut out: std::collections::HashSet<String> = map_document(text, doc, sections)
         .into_iter()
         .map(|m| m.item_id)

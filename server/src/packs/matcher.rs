@@ -69,6 +69,9 @@ pub fn explicit_marker(
 pub struct Matcher<'p> {
     items: Vec<Entry<'p>>,
     idf: HashMap<String, f64>,
+    /// Word -> indices of the items holding it: a line is scored against the items that
+    /// share a word with it, not against every item.
+    postings: HashMap<String, Vec<usize>>,
 }
 
 struct Entry<'p> {
@@ -122,9 +125,16 @@ impl<'p> Matcher<'p> {
             .into_iter()
             .map(|(w, d)| (w, (n / d as f64).ln().max(0.1)))
             .collect();
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for w in &e.words {
+                postings.entry(w.clone()).or_default().push(i);
+            }
+        }
         Matcher {
             items: entries,
             idf,
+            postings,
         }
     }
 
@@ -132,14 +142,22 @@ impl<'p> Matcher<'p> {
     pub fn scores(&self, line: &str) -> Vec<(&'p PackItem, &'p str, f64)> {
         let words = words_of(&clean_line(line));
         let set: HashSet<&str> = words.iter().map(String::as_str).collect();
-        let mut out = Vec::new();
-        for e in &self.items {
-            let mut score = 0.0;
-            for w in &set {
-                if e.words.contains(*w) {
-                    score += self.idf.get(*w).copied().unwrap_or(0.0);
-                }
+        let mut word_scores: HashMap<usize, f64> = HashMap::new();
+        for w in &set {
+            let Some(items) = self.postings.get(*w) else {
+                continue;
+            };
+            let idf = self.idf.get(*w).copied().unwrap_or(0.0);
+            for &i in items {
+                *word_scores.entry(i).or_default() += idf;
             }
+        }
+        let mut hits: Vec<(usize, f64)> = word_scores.into_iter().collect();
+        // Item order, as the full scan had: ties keep resolving the same way.
+        hits.sort_unstable_by_key(|(i, _)| *i);
+        let mut out = Vec::new();
+        for (i, mut score) in hits {
+            let e = &self.items[i];
             if score == 0.0 {
                 continue;
             }
@@ -202,8 +220,20 @@ fn clean_line(line: &str) -> String {
     static LEAD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX~-]\]\s+)?").expect("valid regex")
     });
-    let line = LEAD.replace(line, "");
-    let line = MARKER_ID.replace(&line, "");
+    // Most labels are already plain text (the parser strips list markers): skip the regex.
+    let line = if line
+        .trim_start()
+        .starts_with(|c: char| matches!(c, '-' | '*' | '+') || c.is_ascii_digit())
+    {
+        LEAD.replace(line, "")
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    };
+    let line = if line.contains("{#") {
+        MARKER_ID.replace(&line, "")
+    } else {
+        line
+    };
     line.replace(['|', '*', '`', '_'], " ")
 }
 

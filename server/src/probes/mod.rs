@@ -337,11 +337,23 @@ impl<'a> Prober<'a> {
     /// repository root (CI and bot configuration live there in a monorepo).
     pub(crate) fn paths(&self, set: &GlobSet, repo_level: bool) -> Vec<&'a str> {
         let ws: &'a Workspace = self.ws;
-        ws.files()
+        // Repository-level files (CI workflows at the root) need the whole tree; everything
+        // else only the scope's own files.
+        if repo_level && !self.scope.is_empty() {
+            return ws
+                .files()
+                .filter_map(|(p, _)| {
+                    let hit = self.relative(p).is_some_and(|r| set.is_match(r))
+                        || set.is_match(p.as_str());
+                    hit.then_some(p.as_str())
+                })
+                .collect();
+        }
+        ws.files_under(&self.scope)
             .filter_map(|(p, _)| {
-                let hit = self.relative(p).is_some_and(|r| set.is_match(r))
-                    || (repo_level && !self.scope.is_empty() && set.is_match(p.as_str()));
-                hit.then_some(p.as_str())
+                self.relative(p)
+                    .is_some_and(|r| set.is_match(r))
+                    .then_some(p.as_str())
             })
             .collect()
     }
@@ -349,8 +361,7 @@ impl<'a> Prober<'a> {
     /// Workspace paths inside the scope whose file name is `name`.
     pub(crate) fn named(&self, names: &[&str]) -> Vec<&'a str> {
         let ws: &'a Workspace = self.ws;
-        ws.files()
-            .filter(|(p, _)| self.relative(p).is_some())
+        ws.files_under(&self.scope)
             .map(|(p, _)| p.as_str())
             .filter(|p| names.contains(&file_name(p)))
             .collect()
@@ -659,7 +670,24 @@ pub(crate) fn line_evidence(path: &str, text: &str, offset: usize) -> Evidence {
 }
 
 /// Globs matched against `/` paths; `*` does not cross folders, `**` does.
+/// A compiled glob set, built once per process for each list of globs: packs name the same
+/// few lists, and compiling them per checklist cost more than matching.
 pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<Vec<String>, GlobSet>>> =
+        std::sync::LazyLock::new(Default::default);
+    let key: Vec<String> = globs.iter().map(|g| g.as_ref().to_string()).collect();
+    if let Some(set) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return set.clone();
+    }
+    let set = build_glob_set(globs);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() < 10_000 {
+        cache.insert(key, set.clone());
+    }
+    set
+}
+
+fn build_glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
         if let Ok(glob) = GlobBuilder::new(g.as_ref()).literal_separator(true).build() {

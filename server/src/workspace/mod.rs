@@ -109,6 +109,23 @@ impl Workspace {
         self.files.iter()
     }
 
+    /// Files inside the folder `scope` ("" is the root), in path order, without scanning the
+    /// others.
+    pub fn files_under<'s>(
+        &'s self,
+        scope: &str,
+    ) -> impl Iterator<Item = (&'s String, &'s SourceFile)> + 's {
+        let prefix = if scope.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", scope.trim_end_matches('/'))
+        };
+        let start = prefix.clone();
+        self.files
+            .range(start..)
+            .take_while(move |(p, _)| p.starts_with(&prefix))
+    }
+
     pub fn file_count(&self) -> usize {
         self.files.len()
     }
