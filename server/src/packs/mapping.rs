@@ -1,7 +1,7 @@
 //! A checklist's lines mapped to pack items: which task or status row speaks for which
 //! item, in which state, under which covered section.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::matcher::{explicit_marker, Matcher};
@@ -83,11 +83,20 @@ pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
 
 thread_local! {
     /// The last document mapped on this thread: the rules of one checklist each ask for it.
-    static LAST: std::cell::RefCell<Option<(String, String, Vec<MappedLine>)>> = const { std::cell::RefCell::new(None) };
+    static LAST: std::cell::RefCell<Option<(String, String, Mapped)>> = const { std::cell::RefCell::new(None) };
 }
+
+/// A document's mapped lines, and the ids of items some line plausibly mentions.
+type Mapped = (Vec<MappedLine>, HashSet<String>);
 
 /// Every task and status row of `doc` that maps to an item of `sections`.
 pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
+    mapped(text, doc, sections).0
+}
+
+/// [`map_document`] and the mentions, computed together (one scoring per line), and
+/// remembered for the last document on this thread: every rubric rule asks for it.
+fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
     let key = sections_key(sections);
     let hit = LAST.with(|last| {
         last.borrow()
@@ -103,7 +112,7 @@ pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Vec
     mapped
 }
 
-fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
+fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
     let matcher = matcher_for(sections);
     // Each heading's own pack section, normalised once rather than per line under it.
     let own: Vec<Option<&str>> = doc
@@ -126,17 +135,30 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
         None
     };
     let mut out = Vec::new();
+    let mut mentions = HashSet::new();
     let mut one = |line: LineRef,
                    label: &str,
                    start: usize,
                    range: Range<usize>,
                    state: ItemState,
                    heading: Option<usize>| {
+        let scores = matcher.scores(label);
+        for (item, _, score) in &scores {
+            if *score < MENTION_THRESHOLD {
+                break;
+            }
+            mentions.insert(item.id.clone());
+        }
         let (item_id, explicit) = match explicit_marker(text, doc, start, label) {
             Some(id) if matcher.knows(&id) => (id, true),
             _ => {
                 let section = section_of(doc, sections, heading);
-                match matcher.best_in(label, section) {
+                match matcher.best_from(
+                    scores,
+                    section,
+                    super::matcher::THRESHOLD,
+                    super::matcher::MARGIN,
+                ) {
                     Some(m) => (m.item_id, false),
                     None => return,
                 }
@@ -176,7 +198,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
         );
     }
     out.sort_by_key(|m| m.range.start);
-    out
+    (out, mentions)
 }
 
 /// Score above which a line counts as mentioning an item, for rules that must not claim an
@@ -189,23 +211,7 @@ pub fn mentioned_items(
     doc: &Document,
     sections: &[PackSection],
 ) -> std::collections::HashSet<String> {
-    let matcher = matcher_for(sections);
-    let mut out: std::collections::HashSet<String> = map_document(text, doc, sections)
-        .into_iter()
-        .map(|m| m.item_id)
-        .collect();
-    let labels = doc
-        .tasks
-        .iter()
-        .map(|t| t.text.as_str())
-        .chain(doc.status_rows.iter().map(|r| r.label.as_str()));
-    for label in labels {
-        for (item, _, score) in matcher.scores(label) {
-            if score < MENTION_THRESHOLD {
-                break;
-            }
-            out.insert(item.id.clone());
-        }
-    }
+    let (lines, mut out) = mapped(text, doc, sections);
+    out.extend(lines.into_iter().map(|m| m.item_id));
     out
 }

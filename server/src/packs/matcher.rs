@@ -191,7 +191,17 @@ impl<'p> Matcher<'p> {
         threshold: f64,
         margin: f64,
     ) -> Option<Match> {
-        let mut scores = self.scores(line);
+        self.best_from(self.scores(line), section, threshold, margin)
+    }
+
+    /// [`Matcher::best_with`] on scores already computed by [`Matcher::scores`].
+    pub fn best_from(
+        &self,
+        mut scores: Vec<(&'p PackItem, &'p str, f64)>,
+        section: Option<&str>,
+        threshold: f64,
+        margin: f64,
+    ) -> Option<Match> {
         if let Some(s) = section {
             for x in &mut scores {
                 if x.1 == s {
