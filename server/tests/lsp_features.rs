@@ -75,6 +75,12 @@ async fn hover_explains_env_vars_links_headings_and_items() {
 
     let heading = hover_at(&mut client, "Security").await;
     assert!(heading.contains("2 of 3 items done"), "{heading}");
+    assert!(
+        heading.contains("score: **"),
+        "the section's rubric score: {heading}"
+    );
+    let title = hover_at(&mut client, "Production readiness").await;
+    assert!(title.contains("Readiness score: **"), "{title}");
 
     // A line the rubric pack recognises explains why it matters and how to verify it.
     let rubric = hover_at(&mut client, "Dev auth is off").await;

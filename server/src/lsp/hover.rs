@@ -206,13 +206,37 @@ fn heading_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(Stri
         .iter()
         .filter(|f| h.section.contains(&f.range.start))
         .count();
-    let out = format!(
+    let mut out = format!(
         "**{}**\n\n{} of {} items done, {findings} finding{}",
         h.title,
         p.done,
         p.total,
         plural(findings)
     );
+    // The rubric score: the whole checklist's on its title, a pack section's on its heading.
+    let packs = crate::analysis::workspace_packs(&snap.ws).unwrap_or_default();
+    if let Some(score) = crate::score::checklist_score(&snap.ws, &snap.rel, &packs) {
+        let is_title = doc.headings.first().is_some_and(|f| std::ptr::eq(f, h)) && h.level == 1;
+        if is_title {
+            let level = score.level.map_or("no level yet", |l| l.as_str());
+            out.push_str(&format!(
+                "\n\nReadiness score: **{}/100** ({level})",
+                score.score
+            ));
+        } else {
+            let sections =
+                crate::packs::combine(&crate::score::checklist_packs(&snap.ws, &snap.rel, &packs));
+            let section = sections.iter().find(|s| s.matches_heading(&h.title));
+            if let Some(sc) = section.and_then(|s| score.sections.iter().find(|x| x.id == s.id)) {
+                if let Some(n) = sc.score {
+                    out.push_str(&format!(
+                        "\n\n{} score: **{n}/100** ({} of {} rubric items done)",
+                        sc.title, sc.done, sc.total
+                    ));
+                }
+            }
+        }
+    }
     Some((out, h.range.clone()))
 }
 
@@ -225,7 +249,6 @@ fn state_name(s: ItemState) -> &'static str {
     }
 }
 
-/// Rubric pack guidance for an item; packs carry no per-item docs yet.
 /// What the rubric pack says about the item this line maps to: why it matters and how to
 /// verify it.
 fn pack_doc(snap: &Snapshot, item_text: &str) -> Option<String> {

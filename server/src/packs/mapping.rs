@@ -86,6 +86,33 @@ thread_local! {
     static LAST: std::cell::RefCell<Option<(String, String, Mapped)>> = const { std::cell::RefCell::new(None) };
 }
 
+type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
+
+thread_local! {
+    /// Scores by line text, per matcher: while someone types, every line but one of a
+    /// 5,000-task checklist is unchanged, and rescoring them all costs a keystroke's budget.
+    static SCORES: std::cell::RefCell<HashMap<(usize, String), Scores>> = std::cell::RefCell::new(HashMap::new());
+}
+
+fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> Scores {
+    let key = (
+        matcher as *const Matcher<'static> as usize,
+        label.to_string(),
+    );
+    if let Some(hit) = SCORES.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let scores = matcher.scores(label);
+    SCORES.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 200_000 {
+            m.clear(); // bounded
+        }
+        m.insert(key, scores.clone());
+    });
+    scores
+}
+
 /// A document's mapped lines, and the ids of items some line plausibly mentions.
 type Mapped = (Vec<MappedLine>, HashSet<String>);
 
@@ -142,7 +169,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
                    range: Range<usize>,
                    state: ItemState,
                    heading: Option<usize>| {
-        let scores = matcher.scores(label);
+        let scores = scores_memo(matcher, label);
         for (item, _, score) in &scores {
             if *score < MENTION_THRESHOLD {
                 break;
