@@ -1,6 +1,6 @@
 //! Loading a workspace and keeping its indices in step with file changes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -99,9 +99,9 @@ impl Workspace {
             root: root.to_path_buf(),
             settings,
             files: BTreeMap::new(),
-            dirs: walked.dirs.into_iter().collect(),
-            by_name: HashMap::new(),
-            env: HashMap::new(),
+            dirs: Arc::new(walked.dirs.into_iter().collect()),
+            by_name: Arc::default(),
+            env: Arc::default(),
             notes: walked.notes,
             tracked: OnceLock::new(),
             forced: options.forced_checklists.iter().cloned().collect(),
@@ -133,8 +133,11 @@ impl Workspace {
         let text = match text {
             Some(t) => Some(t),
             None if !abs.is_file() => {
+                self.unindex(rel);
                 self.files.remove(rel);
-                self.rebuild_indices();
+                if let Some(paths) = Arc::make_mut(&mut self.by_name).get_mut(file_name(rel)) {
+                    paths.retain(|p| p != rel);
+                }
                 return;
             }
             None if kind == FileKind::Other => None,
@@ -144,29 +147,76 @@ impl Workspace {
             }
         };
         let file = build_file(rel, kind, text, &self.settings, forced);
+        // Indices change in place: a keystroke must not rebuild them over every file.
+        self.unindex(rel);
         let is_new = self.files.insert(rel.to_string(), file).is_none();
         if is_new {
             let mut dir = rel;
             while let Some(i) = dir.rfind('/') {
                 dir = &dir[..i];
-                self.dirs.insert(dir.to_string());
+                if !self.dirs.contains(dir) {
+                    Arc::make_mut(&mut self.dirs).insert(dir.to_string());
+                }
+            }
+            Arc::make_mut(&mut self.by_name)
+                .entry(file_name(rel).to_string())
+                .or_default()
+                .push(rel.to_string());
+        }
+        self.index_env(rel);
+    }
+
+    /// Drops `rel`'s env definitions from the env index.
+    fn unindex(&mut self, rel: &str) {
+        let Some(cfg) = self.files.get(rel).and_then(|f| f.config()) else {
+            return;
+        };
+        let env = Arc::make_mut(&mut self.env);
+        for def in &cfg.defs {
+            if let Some(sites) = env.get_mut(&def.name) {
+                sites.retain(|s| s.path != rel);
+                if sites.is_empty() {
+                    env.remove(&def.name);
+                }
             }
         }
-        self.rebuild_indices();
+    }
+
+    /// Adds `rel`'s env definitions, keeping each name's sites in path order (as the full
+    /// build leaves them: `env_defs_in` binary-searches them).
+    fn index_env(&mut self, rel: &str) {
+        let Some(cfg) = self.files.get(rel).and_then(|f| f.config()) else {
+            return;
+        };
+        let env = Arc::make_mut(&mut self.env);
+        for (index, def) in cfg.defs.iter().enumerate() {
+            let sites = env.entry(def.name.clone()).or_default();
+            let at = sites
+                .partition_point(|s| s.path.as_str() < rel || (s.path == rel && s.index < index));
+            sites.insert(
+                at,
+                DefSite {
+                    path: rel.to_string(),
+                    index,
+                },
+            );
+        }
     }
 
     fn rebuild_indices(&mut self) {
-        self.by_name.clear();
-        self.env.clear();
+        let by_name = Arc::make_mut(&mut self.by_name);
+        let env = Arc::make_mut(&mut self.env);
+        by_name.clear();
+        env.clear();
         for (path, file) in &self.files {
             let name = path.rsplit('/').next().unwrap_or(path);
-            self.by_name
+            by_name
                 .entry(name.to_string())
                 .or_default()
                 .push(path.clone());
             if let Some(cfg) = file.config() {
                 for (index, def) in cfg.defs.iter().enumerate() {
-                    self.env.entry(def.name.clone()).or_default().push(DefSite {
+                    env.entry(def.name.clone()).or_default().push(DefSite {
                         path: path.clone(),
                         index,
                     });
@@ -182,6 +232,10 @@ impl Workspace {
             .as_ref()
             .is_some_and(|t| t.contains(rel))
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> bool {
@@ -239,5 +293,77 @@ fn build_file(
         parsed,
         is_checklist,
         profile,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    type Indices = (
+        Vec<(String, Vec<(String, usize)>)>,
+        Vec<(String, Vec<String>)>,
+    );
+
+    /// What the indices say, in a comparable form.
+    fn indices(ws: &Workspace) -> Indices {
+        let mut env: Vec<_> = ws
+            .env
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.iter().map(|s| (s.path.clone(), s.index)).collect(),
+                )
+            })
+            .collect();
+        env.sort();
+        let mut names: Vec<_> = ws
+            .by_name
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| {
+                let mut v = v.clone();
+                v.sort();
+                (k.clone(), v)
+            })
+            .collect();
+        names.sort();
+        (env, names)
+    }
+
+    #[test]
+    fn edits_keep_the_indices_equal_to_a_fresh_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a/.env.production", "LOG_LEVEL=info\nPORT=1\n");
+        write(root, "b/.env", "LOG_LEVEL=debug\n");
+        write(root, "readiness.md", "- [ ] `LOG_LEVEL=info`\n");
+        let mut ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+
+        // Buffer edits, a new file and a deleted one, as the language server sends them.
+        ws.set_file(
+            "a/.env.production",
+            Some(Arc::from("PORT=2\nLOG_LEVEL=warn\nNEW_VAR=x\n")),
+        );
+        write(root, "c/values-prod.yaml", "env:\n  LOG_LEVEL: error\n");
+        ws.set_file("c/values-prod.yaml", None);
+        std::fs::remove_file(root.join("b/.env")).unwrap();
+        ws.set_file("b/.env", None);
+        write(
+            root,
+            "a/.env.production",
+            "PORT=2\nLOG_LEVEL=warn\nNEW_VAR=x\n",
+        );
+
+        let fresh = Workspace::load(root, &LoadOptions::default()).unwrap();
+        assert_eq!(indices(&ws), indices(&fresh));
+        assert_eq!(ws.env_defs_in("LOG_LEVEL", "a").len(), 1);
     }
 }

@@ -79,11 +79,11 @@ pub struct Workspace {
     /// Every file kept by the walk, by workspace-relative `/` path.
     files: BTreeMap<String, SourceFile>,
     /// Every folder holding a kept file, and every folder walked.
-    dirs: HashSet<String>,
+    dirs: Arc<HashSet<String>>,
     /// File name -> paths, to resolve a path by its unique suffix.
-    by_name: HashMap<String, Vec<String>>,
+    by_name: Arc<HashMap<String, Vec<String>>>,
     /// Env var name -> definitions in config files.
-    env: HashMap<String, Vec<DefSite>>,
+    env: Arc<HashMap<String, Vec<DefSite>>>,
     /// Files that were skipped, with why (shown by `--verbose`).
     pub notes: Vec<String>,
     tracked: OnceLock<Option<HashSet<String>>>,
