@@ -98,14 +98,23 @@ async function poll(fn, ms, step = 250) {
     let hoverText = '';
     if (check(!!box, 'the task line is on screen')) {
       // On the word "Backups", clear of the squiggle on the evidence path.
-      await page.mouse.move(box.x + 40, box.y + box.height / 2);
-      await page.mouse.move(box.x + 75, box.y + box.height / 2);
+      // A hover opens on mouse movement; if it does not open (the editor was still busy),
+      // move away and back again, a few times, as a person would.
+      let attempt = 0;
       // "Loading..." stands until every hover provider (the server among them) has answered.
       hoverText = (await poll(async () => {
+        if (attempt % 12 === 0) {
+          // Code lenses arriving above the headings move the line: find it again.
+          const b = (await task.boundingBox()) || box;
+          await page.mouse.move(b.x + 40, b.y + b.height / 2 + 80);
+          await page.mouse.move(b.x + 40, b.y + b.height / 2);
+          await page.mouse.move(b.x + 75, b.y + b.height / 2);
+        }
+        attempt += 1;
         const h = page.locator('.monaco-hover:not(.hidden)').first();
         const t = (await h.isVisible()) ? await h.innerText() : '';
         return t && !/^\s*Loading\.\.\.\s*$/.test(t) ? t : undefined;
-      }, 15000)) || '';
+      }, 30000)) || '';
       // No diagnostic covers this spot, so any hover here is the server's.
       if (expectServer(hoverText !== '', 'a hover with the task\'s docs opens on the task', 'no hover')) {
         say('      hover: ' + hoverText.replace(/\n+/g, ' | ').slice(0, 400));
