@@ -3,8 +3,8 @@
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::ItemState;
 use crate::model::{FileEdit, Finding, Fix, Related, Severity};
-use crate::packs::{self, mapping, mapping::LineRef};
-use crate::probes::{Outcome, Prober};
+use crate::packs::{self, mapping::LineRef};
+use crate::probes::Outcome;
 
 pub struct Contradicted;
 
@@ -22,24 +22,9 @@ impl Rule for Contradicted {
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let sections = packs::combine(cx.packs);
-        let prober = Prober::for_checklist(cx.ws, cx.path);
-        for m in mapping::map_document(cx.text, cx.doc, &sections) {
-            if m.state != ItemState::Done {
-                continue;
-            }
-            let Some(item) = sections
-                .iter()
-                .flat_map(|s| &s.items)
-                .find(|i| i.id == m.item_id)
-            else {
-                continue;
-            };
-            let Some(result) = prober.item(item) else {
-                continue;
-            };
-            if result.outcome != Outcome::Fail {
-                continue;
-            }
+        for (m, item, result) in
+            super::probed_lines(cx, &sections, |s| s == ItemState::Done, Outcome::Fail)
+        {
             let Some(failed) = result.failure() else {
                 continue;
             };

@@ -3,8 +3,8 @@
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::ItemState;
 use crate::model::{FileEdit, Finding, Fix, Severity};
-use crate::packs::{self, mapping, mapping::LineRef};
-use crate::probes::{Outcome, Prober};
+use crate::packs::{self, mapping::LineRef};
+use crate::probes::Outcome;
 
 pub struct EvidenceFound;
 
@@ -22,24 +22,8 @@ impl Rule for EvidenceFound {
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let sections = packs::combine(cx.packs);
-        let prober = Prober::for_checklist(cx.ws, cx.path);
-        for m in mapping::map_document(cx.text, cx.doc, &sections) {
-            if !matches!(m.state, ItemState::Open | ItemState::Partial) {
-                continue;
-            }
-            let Some(item) = sections
-                .iter()
-                .flat_map(|s| &s.items)
-                .find(|i| i.id == m.item_id)
-            else {
-                continue;
-            };
-            let Some(result) = prober.item(item) else {
-                continue;
-            };
-            if result.outcome != Outcome::Pass {
-                continue;
-            }
+        let open = |s| matches!(s, ItemState::Open | ItemState::Partial);
+        for (m, _, result) in super::probed_lines(cx, &sections, open, Outcome::Pass) {
             let evidence = result.evidence();
             let Some(first) = evidence.first() else {
                 continue;

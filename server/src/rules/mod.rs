@@ -123,5 +123,33 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
     }
 }
 
+/// The checklist's lines mapped to pack items whose state passes `state`, with the items'
+/// probe results when the outcome is `outcome`: what `contradicted` and `evidence-found`
+/// both start from.
+pub(crate) fn probed_lines<'s>(
+    cx: &ChecklistCx,
+    sections: &'s [crate::packs::PackSection],
+    state: impl Fn(crate::checklist::ItemState) -> bool,
+    outcome: crate::probes::Outcome,
+) -> Vec<(
+    crate::packs::mapping::MappedLine,
+    &'s crate::packs::PackItem,
+    crate::probes::ItemResult,
+)> {
+    let prober = crate::probes::Prober::for_checklist(cx.ws, cx.path);
+    crate::packs::mapping::map_document(cx.text, cx.doc, sections)
+        .into_iter()
+        .filter(|m| state(m.state))
+        .filter_map(|m| {
+            let item = sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find(|i| i.id == m.item_id)?;
+            let result = prober.item(item).filter(|r| r.outcome == outcome)?;
+            Some((m, item, result))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod test_support;
