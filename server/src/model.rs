@@ -105,6 +105,27 @@ pub struct Fix {
     pub edits: Vec<FileEdit>,
 }
 
+impl Fix {
+    /// A fix made of one replacement in one file (an empty range inserts).
+    pub fn replace(title: String, path: &str, range: Range<usize>, text: String) -> Fix {
+        Fix {
+            title,
+            preferred: false,
+            edits: vec![FileEdit::Replace {
+                path: path.to_string(),
+                range,
+                text,
+            }],
+        }
+    }
+
+    /// Marks the fix as the one an editor may apply on its own.
+    pub fn preferred(mut self) -> Fix {
+        self.preferred = true;
+        self
+    }
+}
+
 /// One change to one file. Ranges are byte offsets in the file's current text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileEdit {

@@ -111,15 +111,12 @@ impl Rule for BrokenLink {
                         };
                         finding.help = Some(format!("did you mean `{close}`?"));
                         if let Some(r) = link.target_range.clone() {
-                            finding = finding.with_fix(Fix {
-                                title: format!("Point link to {close}"),
-                                preferred: false,
-                                edits: vec![FileEdit::Replace {
-                                    path: cx.path.to_string(),
-                                    range: r,
-                                    text: new_target,
-                                }],
-                            });
+                            finding = finding.with_fix(Fix::replace(
+                                format!("Point link to {close}"),
+                                cx.path,
+                                r,
+                                new_target,
+                            ));
                         }
                     }
                     if finding.help.is_none() {
@@ -184,15 +181,15 @@ impl Rule for BrokenLink {
                         (Some((_, anchor)), Some(r)) => {
                             let new_target = format!("{}#{anchor}", path_part);
                             finding.help = Some(format!("did you mean `#{anchor}`?"));
-                            finding = finding.with_fix(Fix {
-                                title: format!("Point link to #{anchor}"),
-                                preferred: true,
-                                edits: vec![FileEdit::Replace {
-                                    path: cx.path.to_string(),
-                                    range: r.clone(),
-                                    text: new_target,
-                                }],
-                            });
+                            finding = finding.with_fix(
+                                Fix::replace(
+                                    format!("Point link to #{anchor}"),
+                                    cx.path,
+                                    r.clone(),
+                                    new_target,
+                                )
+                                .preferred(),
+                            );
                         }
                         _ => {
                             finding.help =

@@ -2,7 +2,7 @@
 
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::ItemState;
-use crate::model::{FileEdit, Finding, Fix, Related, Severity};
+use crate::model::{Finding, Fix, Related, Severity};
 use crate::packs::{self, mapping::LineRef};
 use crate::probes::Outcome;
 
@@ -59,15 +59,12 @@ impl Rule for Contradicted {
             }
             if let LineRef::Task(t) = m.line {
                 let marker = cx.doc.tasks[t].marker_range.clone();
-                finding = finding.with_fix(Fix {
-                    title: "Untick it".into(),
-                    preferred: false,
-                    edits: vec![FileEdit::Replace {
-                        path: cx.path.to_string(),
-                        range: marker,
-                        text: "[ ]".into(),
-                    }],
-                });
+                finding = finding.with_fix(Fix::replace(
+                    "Untick it".into(),
+                    cx.path,
+                    marker,
+                    "[ ]".into(),
+                ));
             }
             out.push(finding);
         }

@@ -82,15 +82,12 @@ impl Rule for MissingEvidence {
                 });
             }
             if let Some(task) = done_task {
-                finding = finding.with_fix(Fix {
-                    title: "Mark as not done".to_string(),
-                    preferred: false,
-                    edits: vec![FileEdit::Replace {
-                        path: cx.path.to_string(),
-                        range: task.marker_range.clone(),
-                        text: "[ ]".to_string(),
-                    }],
-                });
+                finding = finding.with_fix(Fix::replace(
+                    "Mark as not done".to_string(),
+                    cx.path,
+                    task.marker_range.clone(),
+                    "[ ]".to_string(),
+                ));
             }
             out.push(finding);
         }

@@ -1,7 +1,7 @@
 //! `missing-item`: a `must` item of a pack section the checklist covers has no line.
 
 use super::{ChecklistCx, Rule, RuleInfo};
-use crate::model::{FileEdit, Finding, Fix, Severity};
+use crate::model::{Finding, Fix, Severity};
 use crate::packs::{self, mapping, Level};
 
 pub struct MissingItem;
@@ -45,15 +45,12 @@ impl Rule for MissingItem {
                         "add it, or mark an existing line with <!-- readiness: {} -->",
                         item.id
                     ))
-                    .with_fix(Fix {
-                        title: format!("Add \"{}\"", item.title),
-                        preferred: false,
-                        edits: vec![FileEdit::Replace {
-                            path: cx.path.to_string(),
-                            range: insert_at..insert_at,
-                            text: format!("\n{}", item.line),
-                        }],
-                    }),
+                    .with_fix(Fix::replace(
+                        format!("Add \"{}\"", item.title),
+                        cx.path,
+                        insert_at..insert_at,
+                        format!("\n{}", item.line),
+                    )),
                 );
             }
         }

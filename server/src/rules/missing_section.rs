@@ -1,7 +1,7 @@
 //! `missing-section`: the checklist has no heading for a section the rubric pack requires.
 
 use super::{ChecklistCx, Rule, RuleInfo};
-use crate::model::{FileEdit, Finding, Fix, Severity};
+use crate::model::{Finding, Fix, Severity};
 use crate::packs::{normalize_heading, PackSection};
 
 /// Each section's title and aliases, as given and normalised (` phrase `, empty ones
@@ -152,15 +152,15 @@ impl Rule for MissingSection {
                     "add a \"{}\" section, or choose packs in readiness.toml",
                     section.title
                 ))
-                .with_fix(Fix {
-                    title: format!("Insert {} section", section.title),
-                    preferred: true,
-                    edits: vec![FileEdit::Replace {
-                        path: cx.path.to_string(),
-                        range: offset..offset,
+                .with_fix(
+                    Fix::replace(
+                        format!("Insert {} section", section.title),
+                        cx.path,
+                        offset..offset,
                         text,
-                    }],
-                }),
+                    )
+                    .preferred(),
+                ),
             );
         }
     }
