@@ -60,6 +60,7 @@ fn check_checklist_skipping(
             packs::resolve(&doc.front_matter.packs, &ws.root).unwrap_or_else(|_| packs.to_vec());
         &own_packs
     };
+    let sections = packs::combined(packs);
     let cx = ChecklistCx {
         ws,
         path,
@@ -68,6 +69,7 @@ fn check_checklist_skipping(
         lines,
         today,
         packs,
+        sections: &sections,
     };
     for rule in RULES {
         if !skip.contains(&rule.info().code) {

@@ -74,22 +74,36 @@ pub fn checklist_packs(ws: &Workspace, path: &str, packs: &[Pack]) -> Vec<Pack> 
     }
 }
 
+/// The merged sections of [`checklist_packs`], shared (see [`packs::combined`]).
+pub fn checklist_sections(
+    ws: &Workspace,
+    path: &str,
+    packs: &[Pack],
+) -> std::sync::Arc<Vec<PackSection>> {
+    match ws.file(path).and_then(|f| f.document()) {
+        Some(doc) if !doc.front_matter.packs.is_empty() => {
+            packs::combined(&checklist_packs(ws, path, packs))
+        }
+        _ => packs::combined(packs),
+    }
+}
+
 /// The score of one checklist against `packs` (its front matter may choose others).
 /// None when `path` is not a markdown file of the workspace.
 pub fn checklist_score(ws: &Workspace, path: &str, packs: &[Pack]) -> Option<ChecklistScore> {
     let file = ws.file(path)?;
     let (text, doc) = (file.text.as_deref()?, file.document()?);
-    let sections = packs::combine(&checklist_packs(ws, path, packs));
+    let sections = checklist_sections(ws, path, packs);
     // The best state any line gives an item: done beats partial beats open.
     let mut states: HashMap<String, ItemState> = HashMap::new();
-    for m in mapping::map_document(text, doc, &sections) {
+    for m in &mapping::map_document(text, doc, &sections).lines {
         let rank = |s: ItemState| match s {
             ItemState::Done => 3,
             ItemState::NotApplicable => 2,
             ItemState::Partial => 1,
             ItemState::Open => 0,
         };
-        let e = states.entry(m.item_id).or_insert(m.state);
+        let e = states.entry(m.item_id.clone()).or_insert(m.state);
         if rank(m.state) > rank(*e) {
             *e = m.state;
         }
@@ -190,11 +204,11 @@ pub struct Audit {
 
 /// Runs every probed item of `packs` in the folder `scope` ("" for the root).
 pub fn audit(ws: &Workspace, scope: &str, packs: &[Pack]) -> Audit {
-    let sections = packs::combine(packs);
+    let sections = packs::combined(packs);
     let prober = Prober::new(ws, scope);
     let mut outcomes: HashMap<String, Outcome> = HashMap::new();
     let mut out = Vec::new();
-    for s in &sections {
+    for s in sections.iter() {
         let mut items = Vec::new();
         for item in &s.items {
             let Some(r) = prober.item(item) else {

@@ -161,3 +161,44 @@ fn file_absent_or_untracked() {
     assert_eq!(r.outcome, Fail);
     assert_eq!(r.detail, ".env is tracked by git");
 }
+
+/// Results are shared per workspace snapshot: a changed file drops them, typing in a
+/// checklist does not (probes read markdown only for its existence).
+#[test]
+fn cached_results_follow_workspace_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("production-readiness.md"), "# Launch\n").unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    let mut ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
+    let sentry = probe(r#"{ kind = "file_contains", globs = ["**/*.py"], regex = 'sentry' }"#);
+    let security = probe(r#"{ kind = "file_exists", globs = ["SECURITY.md"] }"#);
+    assert_eq!(Prober::new(&ws, "").probe(&sentry).outcome, Fail);
+    assert_eq!(Prober::new(&ws, "").probe(&security).outcome, Fail);
+
+    // A checklist edit keeps the cached answers (here: still the old, true ones).
+    ws.set_file(
+        "production-readiness.md",
+        Some("# Launch\n- [ ] x\n".into()),
+    );
+    assert!(ws.probe_cache().survives_markdown_edit());
+    assert_eq!(Prober::new(&ws, "").probe(&sentry).outcome, Fail);
+
+    // A source file's new text is seen at once.
+    ws.set_file("app.py", Some("import sentry_sdk\n".into()));
+    assert_eq!(Prober::new(&ws, "").probe(&sentry).outcome, Pass);
+
+    // So is a new markdown file.
+    std::fs::write(dir.path().join("SECURITY.md"), "# Security\n").unwrap();
+    ws.set_file("SECURITY.md", None);
+    assert_eq!(Prober::new(&ws, "").probe(&security).outcome, Pass);
+
+    // A probe that reads markdown text makes markdown edits drop the cache.
+    let md = probe(r#"{ kind = "file_contains", globs = ["*.md"], regex = 'on-call' }"#);
+    assert_eq!(Prober::new(&ws, "").probe(&md).outcome, Fail);
+    assert!(!ws.probe_cache().survives_markdown_edit());
+    ws.set_file(
+        "SECURITY.md",
+        Some("# Security\nThe on-call rota.\n".into()),
+    );
+    assert_eq!(Prober::new(&ws, "").probe(&md).outcome, Pass);
+}

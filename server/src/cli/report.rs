@@ -455,7 +455,7 @@ fn add_score(entry: &mut ChecklistOut, ws: &Workspace, path: &str, packs: &[crat
     let Some(score) = crate::score::checklist_score(ws, path, packs) else {
         return;
     };
-    let sections = crate::packs::combine(&crate::score::checklist_packs(ws, path, packs));
+    let sections = crate::score::checklist_sections(ws, path, packs);
     if let Some(doc) = ws.file(path).and_then(|f| f.document()) {
         // The heading that covers each pack section (the deepest one, not a document title).
         let lines = ws.line_index(path);

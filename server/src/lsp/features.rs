@@ -362,8 +362,7 @@ pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
     // Rubric scores: the whole document's on the title, a pack section's on its heading.
     let packs = crate::analysis::workspace_packs(&snap.ws).unwrap_or_default();
     let score = crate::score::checklist_score(&snap.ws, &snap.rel, &packs);
-    let sections =
-        crate::packs::combine(&crate::score::checklist_packs(&snap.ws, &snap.rel, &packs));
+    let sections = crate::score::checklist_sections(&snap.ws, &snap.rel, &packs);
     let section_score = |title: &str| {
         let id = &sections.iter().find(|s| s.matches_heading(title))?.id;
         score.as_ref()?.sections.iter().find(|s| &s.id == id)?.score

@@ -224,8 +224,7 @@ fn heading_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(Stri
                 score.score
             ));
         } else {
-            let sections =
-                crate::packs::combine(&crate::score::checklist_packs(&snap.ws, &snap.rel, &packs));
+            let sections = crate::score::checklist_sections(&snap.ws, &snap.rel, &packs);
             let section = sections.iter().find(|s| s.matches_heading(&h.title));
             if let Some(sc) = section.and_then(|s| score.sections.iter().find(|x| x.id == s.id)) {
                 if let Some(n) = sc.score {
@@ -253,9 +252,8 @@ fn state_name(s: ItemState) -> &'static str {
 /// verify it.
 fn pack_doc(snap: &Snapshot, item_text: &str) -> Option<String> {
     let packs = crate::analysis::workspace_packs(&snap.ws).ok()?;
-    let packs = crate::score::checklist_packs(&snap.ws, &snap.rel, &packs);
-    let sections = crate::packs::combine(&packs);
-    let found = crate::packs::matcher::Matcher::new(&sections).best(item_text)?;
+    let sections = crate::score::checklist_sections(&snap.ws, &snap.rel, &packs);
+    let found = crate::packs::mapping::matcher_for(&sections).best(item_text)?;
     let item = sections
         .iter()
         .flat_map(|s| &s.items)

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::matcher::{explicit_marker, Matcher};
 use super::PackSection;
@@ -48,7 +49,7 @@ pub fn covered_sections(doc: &Document, sections: &[PackSection]) -> Vec<(usize,
 }
 
 /// A key telling pack section sets apart: item ids and the sizes of their word lists.
-fn sections_key(sections: &[PackSection]) -> String {
+pub(crate) fn sections_key(sections: &[PackSection]) -> String {
     let mut key = String::new();
     for s in sections {
         key.push_str(&s.id);
@@ -83,7 +84,7 @@ pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
 
 thread_local! {
     /// The last document mapped on this thread: the rules of one checklist each ask for it.
-    static LAST: std::cell::RefCell<Option<(String, String, Mapped)>> = const { std::cell::RefCell::new(None) };
+    static LAST: std::cell::RefCell<Option<(String, String, Arc<Mapped>)>> = const { std::cell::RefCell::new(None) };
 }
 
 type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
@@ -114,16 +115,22 @@ fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> Scores {
 }
 
 /// A document's mapped lines, and the ids of items some line plausibly mentions.
-type Mapped = (Vec<MappedLine>, HashSet<String>);
+#[derive(Debug, Default)]
+pub struct Mapped {
+    /// In document order.
+    pub lines: Vec<MappedLine>,
+    /// Ids of the items lines map to or plausibly mention.
+    pub mentions: HashSet<String>,
+}
 
-/// Every task and status row of `doc` that maps to an item of `sections`.
-pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Vec<MappedLine> {
-    mapped(text, doc, sections).0
+/// Every task and status row of `doc` that maps to an item of `sections`, in order.
+pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
+    mapped(text, doc, sections)
 }
 
 /// [`map_document`] and the mentions, computed together (one scoring per line), and
 /// remembered for the last document on this thread: every rubric rule asks for it.
-fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
+fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
     let key = sections_key(sections);
     let hit = LAST.with(|last| {
         last.borrow()
@@ -134,7 +141,7 @@ fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
     if let Some(mapped) = hit {
         return mapped;
     }
-    let mapped = map_document_uncached(text, doc, sections);
+    let mapped = Arc::new(map_document_uncached(text, doc, sections));
     LAST.with(|last| *last.borrow_mut() = Some((text.to_string(), key, mapped.clone())));
     mapped
 }
@@ -225,7 +232,11 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
         );
     }
     out.sort_by_key(|m| m.range.start);
-    (out, mentions)
+    mentions.extend(out.iter().map(|m| m.item_id.clone()));
+    Mapped {
+        lines: out,
+        mentions,
+    }
 }
 
 /// Score above which a line counts as mentioning an item, for rules that must not claim an
@@ -233,12 +244,6 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
 pub const MENTION_THRESHOLD: f64 = 4.0;
 
 /// Ids of every item some task or status row of `doc` maps to or plausibly mentions.
-pub fn mentioned_items(
-    text: &str,
-    doc: &Document,
-    sections: &[PackSection],
-) -> std::collections::HashSet<String> {
-    let (lines, mut out) = mapped(text, doc, sections);
-    out.extend(lines.into_iter().map(|m| m.item_id));
-    out
+pub fn mentioned_items(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
+    mapped(text, doc, sections)
 }

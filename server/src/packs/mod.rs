@@ -119,7 +119,7 @@ pub struct PackItem {
 }
 
 /// A declarative, read-only check of the repository.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Probe {
     /// Any file matches any of the globs.
@@ -367,6 +367,30 @@ pub fn combine(packs: &[Pack]) -> Vec<PackSection> {
         }
     }
     out
+}
+
+/// [`combine`], built once per distinct set of packs and shared: every rubric rule, the
+/// score and the hovers of every checklist ask for the same merged sections.
+pub fn combined(packs: &[Pack]) -> std::sync::Arc<Vec<PackSection>> {
+    type Cache = std::collections::HashMap<String, std::sync::Arc<Vec<PackSection>>>;
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut key = String::new();
+    for pack in packs {
+        key.push_str(&pack.name);
+        key.push('\u{0}');
+        key.push_str(&mapping::sections_key(&pack.sections));
+    }
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hit) = cache.get(&key) {
+        return hit.clone();
+    }
+    if cache.len() >= 64 {
+        cache.clear(); // user packs edited in a long editor session: bounded
+    }
+    let sections = std::sync::Arc::new(combine(packs));
+    cache.insert(key, sections.clone());
+    sections
 }
 
 fn is_path_ref(entry: &str) -> bool {

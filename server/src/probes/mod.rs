@@ -6,7 +6,6 @@
 //! already holds, and at other files read from disk (at most [`MAX_READ`] bytes, binary
 //! files skipped). Texts read from disk are kept only as long as the `Prober`.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,6 +16,7 @@ use crate::config::{ConfigKind, Profile};
 use crate::packs::{PackItem, Probe};
 use crate::workspace::{FileKind, Workspace};
 
+pub mod cache;
 mod coverage;
 mod ecosystems;
 mod k8s;
@@ -182,21 +182,17 @@ pub struct Prober<'a> {
     ws: &'a Workspace,
     /// Folder probes look in ("" is the root), without a trailing `/`.
     scope: String,
-    /// Texts of non-markdown, non-config files read so far (None: unreadable or binary).
-    texts: RefCell<HashMap<String, Option<Arc<str>>>>,
-    /// Results by probe, for items sharing a probe.
-    results: RefCell<Vec<(Probe, ProbeResult)>>,
+    /// Results and file texts of this scope, shared by every prober of the same workspace
+    /// snapshot (see [`cache::ProbeCache`]).
+    shared: Arc<cache::ScopeResults>,
 }
 
 impl<'a> Prober<'a> {
     /// A prober for the folder `scope` ("" for the whole workspace).
     pub fn new(ws: &'a Workspace, scope: &str) -> Self {
-        Prober {
-            ws,
-            scope: scope.trim_end_matches('/').to_string(),
-            texts: RefCell::new(HashMap::new()),
-            results: RefCell::new(Vec::new()),
-        }
+        let scope = scope.trim_end_matches('/').to_string();
+        let shared = ws.probe_cache().scope(&scope);
+        Prober { ws, scope, shared }
     }
 
     /// A prober for the scope of a checklist (see [`Workspace::scope_of`]).
@@ -224,15 +220,15 @@ impl<'a> Prober<'a> {
         Some(ItemResult { outcome, probes })
     }
 
-    /// Evaluates one probe (results are remembered for the life of the prober).
+    /// Evaluates one probe (results are remembered for the workspace snapshot and scope).
     pub fn probe(&self, probe: &Probe) -> ProbeResult {
-        if let Some((_, r)) = self.results.borrow().iter().find(|(p, _)| p == probe) {
-            return r.clone();
+        if let Some(r) = self.shared.result(probe) {
+            return r;
         }
+        // Not under the lock: two threads may race to the same probe and both compute
+        // the same answer, which is cheaper than serialising every probe of a scope.
         let result = self.evaluate(probe);
-        self.results
-            .borrow_mut()
-            .push((probe.clone(), result.clone()));
+        self.shared.remember(probe, &result);
         result
     }
 
@@ -392,26 +388,28 @@ impl<'a> Prober<'a> {
     pub(crate) fn text(&self, path: &str) -> Option<Arc<str>> {
         let file = self.ws.file(path)?;
         if let Some(t) = &file.text {
+            if file.kind == FileKind::Markdown {
+                // Editing markdown must now drop cached results (see ProbeCache).
+                self.ws.probe_cache().note_markdown_read();
+            }
             return Some(t.clone());
         }
         if file.kind != FileKind::Other {
             return None;
         }
-        if let Some(cached) = self.texts.borrow().get(path) {
-            return cached.clone();
+        if let Some(cached) = self.shared.text(path) {
+            return cached;
         }
         let read = read_small(&self.ws.abs(path));
-        self.texts
-            .borrow_mut()
-            .insert(path.to_string(), read.clone());
+        self.shared.remember_text(path, read.clone());
         read
     }
 
     /// Files the workspace classifies as config of `kind`, inside the scope.
     fn configs(&self, kind: ConfigKind) -> Vec<&'a str> {
         let ws: &'a Workspace = self.ws;
-        ws.files()
-            .filter(|(p, f)| f.kind == FileKind::Config(kind) && self.relative(p).is_some())
+        ws.files_under(&self.scope)
+            .filter(|(_, f)| f.kind == FileKind::Config(kind))
             .map(|(p, _)| p.as_str())
             .collect()
     }

@@ -3,7 +3,7 @@
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::ItemState;
 use crate::model::{Finding, Fix, Related, Severity};
-use crate::packs::{self, mapping::LineRef};
+use crate::packs::mapping::LineRef;
 use crate::probes::Outcome;
 
 pub struct Contradicted;
@@ -21,9 +21,9 @@ impl Rule for Contradicted {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        let sections = packs::combine(cx.packs);
+        let sections = cx.sections;
         for (m, item, result) in
-            super::probed_lines(cx, &sections, |s| s == ItemState::Done, Outcome::Fail)
+            super::probed_lines(cx, sections, |s| s == ItemState::Done, Outcome::Fail)
         {
             let Some(failed) = result.failure() else {
                 continue;

@@ -3,7 +3,7 @@
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::ItemState;
 use crate::model::{FileEdit, Finding, Fix, Severity};
-use crate::packs::{self, mapping::LineRef};
+use crate::packs::mapping::LineRef;
 use crate::probes::Outcome;
 
 pub struct EvidenceFound;
@@ -21,9 +21,9 @@ impl Rule for EvidenceFound {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        let sections = packs::combine(cx.packs);
+        let sections = cx.sections;
         let open = |s| matches!(s, ItemState::Open | ItemState::Partial);
-        for (m, _, result) in super::probed_lines(cx, &sections, open, Outcome::Pass) {
+        for (m, _, result) in super::probed_lines(cx, sections, open, Outcome::Pass) {
             let evidence = result.evidence();
             let Some(first) = evidence.first() else {
                 continue;

@@ -2,7 +2,7 @@
 
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::model::{Finding, Fix, Severity};
-use crate::packs::{self, mapping, Level};
+use crate::packs::{mapping, Level};
 
 pub struct MissingItem;
 
@@ -19,16 +19,16 @@ impl Rule for MissingItem {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        let sections = packs::combine(cx.packs);
-        let mentioned = mapping::mentioned_items(cx.text, cx.doc, &sections);
-        for (si, hi) in mapping::covered_sections(cx.doc, &sections) {
+        let sections = cx.sections;
+        let mentioned = mapping::mentioned_items(cx.text, cx.doc, sections);
+        for (si, hi) in mapping::covered_sections(cx.doc, sections) {
             let section = &sections[si];
             let heading = &cx.doc.headings[hi];
             // Insert after the section's last non-blank text.
             let end = heading.section.end.min(cx.text.len());
             let insert_at = cx.text[..end].trim_end().len();
             for item in section.items.iter().filter(|i| i.level == Level::Must) {
-                if mentioned.contains(&item.id) {
+                if mentioned.mentions.contains(&item.id) {
                     continue;
                 }
                 out.push(

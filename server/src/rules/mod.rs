@@ -45,6 +45,8 @@ pub struct ChecklistCx<'a> {
     pub lines: &'a LineIndex,
     pub today: Date,
     pub packs: &'a [Pack],
+    /// The packs' sections merged (see [`crate::packs::combined`]).
+    pub sections: &'a [crate::packs::PackSection],
 }
 
 /// What a rule sees when it checks one config file.
@@ -138,8 +140,10 @@ pub(crate) fn probed_lines<'s>(
 )> {
     let prober = crate::probes::Prober::for_checklist(cx.ws, cx.path);
     crate::packs::mapping::map_document(cx.text, cx.doc, sections)
-        .into_iter()
+        .lines
+        .iter()
         .filter(|m| state(m.state))
+        .cloned()
         .filter_map(|m| {
             let item = sections
                 .iter()

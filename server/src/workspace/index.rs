@@ -1,8 +1,8 @@
 //! Loading a workspace and keeping its indices in step with file changes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::discover::{self, name_says_checklist, MAX_FILE_SIZE};
 use super::{DefSite, FileKind, LoadOptions, Parsed, SourceFile, Workspace};
@@ -98,12 +98,13 @@ impl Workspace {
         let mut ws = Workspace {
             root: root.to_path_buf(),
             settings,
-            files: BTreeMap::new(),
+            files: imbl::OrdMap::new(),
             dirs: Arc::new(walked.dirs.into_iter().collect()),
             by_name: Arc::default(),
             env: Arc::default(),
             notes: walked.notes,
-            tracked: OnceLock::new(),
+            tracked: Arc::default(),
+            probes: Arc::default(),
             forced: options.forced_checklists.iter().cloned().collect(),
         };
         for (rel, (file, mut notes)) in walked.files {
@@ -130,9 +131,14 @@ impl Workspace {
         let kind = kind_of(rel);
         let forced = self.forced.contains(rel);
         let abs = self.root.join(rel);
+        let edit_of_markdown = kind == FileKind::Markdown && self.files.contains_key(rel);
+        if !(edit_of_markdown && self.probes.survives_markdown_edit()) {
+            self.probes = Arc::default();
+        }
         let text = match text {
             Some(t) => Some(t),
             None if !abs.is_file() => {
+                self.probes = Arc::default();
                 self.unindex(rel);
                 self.files.remove(rel);
                 if let Some(paths) = Arc::make_mut(&mut self.by_name).get_mut(file_name(rel)) {

@@ -8,7 +8,7 @@ mod index;
 pub use index::LoadError;
 mod resolve;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -77,7 +77,9 @@ pub struct Workspace {
     pub root: PathBuf,
     pub settings: Settings,
     /// Every file kept by the walk, by workspace-relative `/` path.
-    files: BTreeMap<String, SourceFile>,
+    /// A persistent map: the language server clones the workspace for every change while an
+    /// analysis holds the previous snapshot, and cloning this is O(1), not O(files).
+    files: imbl::OrdMap<String, SourceFile>,
     /// Every folder holding a kept file, and every folder walked.
     dirs: Arc<HashSet<String>>,
     /// File name -> paths, to resolve a path by its unique suffix.
@@ -86,7 +88,9 @@ pub struct Workspace {
     env: Arc<HashMap<String, Vec<DefSite>>>,
     /// Files that were skipped, with why (shown by `--verbose`).
     pub notes: Vec<String>,
-    tracked: OnceLock<Option<HashSet<String>>>,
+    tracked: Arc<OnceLock<Option<HashSet<String>>>>,
+    /// Probe results of this snapshot, shared by all checklists of a scope.
+    probes: Arc<crate::probes::cache::ProbeCache>,
     /// Files analysed as checklists because they were named explicitly.
     forced: HashSet<String>,
 }
@@ -103,6 +107,11 @@ pub struct LoadOptions {
 impl Workspace {
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
         self.files.get(path)
+    }
+
+    /// Probe results computed on this snapshot.
+    pub fn probe_cache(&self) -> &crate::probes::cache::ProbeCache {
+        &self.probes
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&String, &SourceFile)> {
