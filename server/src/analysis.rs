@@ -35,7 +35,7 @@ pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) 
 }
 
 /// [`check_checklist`] without the rules whose codes are in `skip`.
-fn check_checklist_skipping(
+pub fn check_checklist_skipping(
     ws: &Workspace,
     path: &str,
     today: Date,

@@ -1,0 +1,90 @@
+//! `cargo bench --bench keystroke`: the analysis core's share of one keystroke, in process,
+//! on the 5,000-task checklist of the LSP latency benchmark's tree: set the buffer text
+//! (parse), run every rule on the checklist, settle suppressions. Each step's median over
+//! 50 edits that toggle a task box, so the figures add up to what `lsp_latency` sees minus
+//! JSON-RPC and position conversion. Prints figures; never fails.
+
+#[path = "support/monorepo.rs"]
+mod monorepo;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use readiness::analysis;
+use readiness::date::Date;
+use readiness::workspace::{LoadOptions, Workspace};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let root = std::env::temp_dir().join("readiness-lsp-bench");
+    let spec = monorepo::Spec::with_big_checklist();
+    let marker = root.join(".bench-fingerprint");
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(spec.fingerprint().as_str()) {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        monorepo::generate(&root, &spec).expect("generate the monorepo");
+        std::fs::write(&marker, spec.fingerprint()).unwrap();
+    }
+    let rel = monorepo::BIG_CHECKLIST_PATH;
+    let text = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+    let started = Instant::now();
+    let mut ws = Workspace::load(&root, &LoadOptions::default()).expect("load");
+    println!("load: {} files in {:?}", ws.file_count(), started.elapsed());
+    let today = Date::parse_iso("2026-06-01").unwrap();
+    let packs = analysis::workspace_packs(&ws).unwrap_or_default();
+    // Warm the caches a running server has: the first analysis of the checklist.
+    let _ = analysis::check_checklist(&ws, rel, today, &packs);
+
+    let markers: Vec<usize> = text.match_indices("- [").map(|(i, _)| i + 3).collect();
+    let (mut set, mut rules, mut settle, mut total) = (vec![], vec![], vec![], vec![]);
+    let mut current = text.clone();
+    for n in 0..50 {
+        let at = markers[(n * 97) % markers.len()];
+        let now = if &current[at..at + 1] == "x" { " " } else { "x" };
+        current.replace_range(at..at + 1, now);
+        let t0 = Instant::now();
+        let snapshot = ws.clone(); // what the server does while an analysis holds the old one
+        ws.set_file(rel, Some(Arc::from(current.as_str())));
+        let t1 = Instant::now();
+        let findings = analysis::check_checklist(&ws, rel, today, &packs);
+        let t2 = Instant::now();
+        let findings = analysis::finish(&ws, today, findings);
+        let t3 = Instant::now();
+        drop(snapshot);
+        std::hint::black_box(findings);
+        set.push(t1 - t0);
+        rules.push(t2 - t1);
+        settle.push(t3 - t2);
+        total.push(t3 - t0);
+    }
+    println!(
+        "keystroke core, 5,000-task checklist (median of 50): set_file {:?}, rules {:?}, finish {:?}, total {:?}",
+        median(set),
+        median(rules),
+        median(settle),
+        median(total)
+    );
+    // Per rule, to see which one costs.
+    for code in readiness::rules::all().map(|i| i.code) {
+        let skip: Vec<&str> = readiness::rules::all()
+            .map(|i| i.code)
+            .filter(|c| *c != code)
+            .collect();
+        let mut times = vec![];
+        for _ in 0..10 {
+            let t = Instant::now();
+            std::hint::black_box(analysis::check_checklist_skipping(
+                &ws, rel, today, &packs, &skip,
+            ));
+            times.push(t.elapsed());
+        }
+        println!("  {code:<16} {:?}", median(times));
+    }
+}
