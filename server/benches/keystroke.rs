@@ -47,7 +47,11 @@ fn main() {
     let mut current = text.clone();
     for n in 0..50 {
         let at = markers[(n * 97) % markers.len()];
-        let now = if &current[at..at + 1] == "x" { " " } else { "x" };
+        let now = if &current[at..at + 1] == "x" {
+            " "
+        } else {
+            "x"
+        };
         current.replace_range(at..at + 1, now);
         let t0 = Instant::now();
         let snapshot = ws.clone(); // what the server does while an analysis holds the old one

@@ -84,10 +84,17 @@ fn main() {
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_readiness"))
         .arg("lsp")
-        .env("READINESS_LOG", "warn")
+        .env(
+            "READINESS_LOG",
+            std::env::var("BENCH_LOG").unwrap_or("warn".into()),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(
+            std::fs::File::create(std::env::temp_dir().join("readiness-lsp-bench.err"))
+                .map(Stdio::from)
+                .unwrap_or(Stdio::null()),
+        )
         .spawn()
         .expect("spawn readiness lsp");
     let mut stdin = child.stdin.take().unwrap();

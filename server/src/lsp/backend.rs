@@ -95,7 +95,7 @@ impl Backend {
             .state()
             .published
             .get(path)
-            .map(|p| p.diagnostics.clone())
+            .map(|p| p.diagnostics.to_vec())
             .unwrap_or_default()
     }
 }
@@ -356,7 +356,7 @@ impl LanguageServer for Backend {
                         version: state.docs.get(path).map(|d| d.version as i64),
                         full_document_diagnostic_report: FullDocumentDiagnosticReport {
                             result_id: None,
-                            items: p.diagnostics.clone(),
+                            items: p.diagnostics.to_vec(),
                         },
                     },
                 ))

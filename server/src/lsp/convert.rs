@@ -61,8 +61,16 @@ pub fn diagnostic(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -
     }
 }
 
+/// Parsed once per code: every diagnostic carries it.
 fn docs_url(code: &str) -> Option<CodeDescription> {
-    let href = format!("https://readiness.dev/rules/{code}").parse().ok()?;
+    type Urls = std::collections::HashMap<String, Option<Uri>>;
+    static URLS: std::sync::LazyLock<std::sync::Mutex<Urls>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut urls = URLS.lock().unwrap_or_else(|e| e.into_inner());
+    let href = urls
+        .entry(code.to_string())
+        .or_insert_with(|| format!("https://readiness.dev/rules/{code}").parse().ok())
+        .clone()?;
     Some(CodeDescription { href })
 }
 
@@ -81,17 +89,19 @@ pub fn diagnostics(
         .collect()
 }
 
+/// `data` is `[id, index]`: an array, not an object, because a workspace's worth of
+/// diagnostics each carry one and a JSON object costs a map per diagnostic.
 pub fn set_data(diagnostics: &mut [Diagnostic], id: u64) {
     for (index, d) in diagnostics.iter_mut().enumerate() {
-        d.data = Some(json!({ "id": id, "index": index }));
+        d.data = Some(json!([id, index]));
     }
 }
 
 /// The finding a diagnostic's `data` points at, if it still exists.
 pub fn data_index(d: &Diagnostic, id: u64) -> Option<usize> {
-    let data = d.data.as_ref()?;
-    (data.get("id")?.as_u64()? == id)
-        .then(|| data.get("index")?.as_u64())
-        .flatten()
-        .map(|i| i as usize)
+    let data = d.data.as_ref()?.as_array()?;
+    match data.as_slice() {
+        [got, index] if got.as_u64()? == id => index.as_u64().map(|i| i as usize),
+        _ => None,
+    }
 }

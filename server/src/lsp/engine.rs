@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tower_lsp_server::ls_types::{MessageType, PublishDiagnosticsParams};
+use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
 use super::convert;
@@ -33,13 +33,21 @@ pub struct Engine {
     /// Counts finished analyses, so pull requests can wait for the first index.
     pub analyzed: tokio::sync::watch::Sender<u64>,
     /// One task sends every publication, so they reach the client in the order decided.
-    outbox: tokio::sync::mpsc::UnboundedSender<PublishDiagnosticsParams>,
+    outbox: tokio::sync::mpsc::UnboundedSender<Outgoing>,
 }
 
 /// Folders whose events never matter (version control and build output).
 fn ignored(rel: &str) -> bool {
     rel.split('/')
         .any(|s| matches!(s, ".git" | "node_modules" | "target" | "vendor"))
+}
+
+/// One file's diagnostics on their way to the client: shared with `published` until the
+/// sending task copies them, one file at a time.
+struct Outgoing {
+    uri: tower_lsp_server::ls_types::Uri,
+    diagnostics: Arc<Vec<tower_lsp_server::ls_types::Diagnostic>>,
+    version: Option<i32>,
 }
 
 /// A finished analysis of one root, ready to be compared with what was published.
@@ -53,13 +61,13 @@ struct Computed {
 
 impl Engine {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Engine {
-        let (outbox, mut inbox) =
-            tokio::sync::mpsc::unbounded_channel::<PublishDiagnosticsParams>();
+        let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         let sender = client.clone();
         tokio::spawn(async move {
             while let Some(p) = inbox.recv().await {
+                let diagnostics = Arc::unwrap_or_clone(p.diagnostics);
                 sender
-                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .publish_diagnostics(p.uri, diagnostics, p.version)
                     .await;
             }
         });
@@ -116,7 +124,12 @@ impl Engine {
             }
             gone
         };
-        self.send(cleared.into_iter().map(|p| (p, Vec::new(), None)).collect());
+        self.send(
+            cleared
+                .into_iter()
+                .map(|p| (p, Arc::new(Vec::new()), None))
+                .collect(),
+        );
     }
 
     /// The root holding `path`; a file outside every root gets its own (found like the CLI).
@@ -260,15 +273,26 @@ impl Engine {
             return;
         };
         let abs = ws.abs(&rel);
+        let queued = std::time::Instant::now();
         let result = tokio::task::spawn_blocking(move || {
+            let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
             let findings = analysis::check_checklist(&ws, &rel, today, &packs);
+            let t1 = std::time::Instant::now();
             let mut findings = analysis::finish(&ws, today, findings);
             findings.retain(|f| f.path == rel);
             let (Some(text), Some(lines)) = (ws.text(&rel), ws.line_index(&rel)) else {
                 return BTreeMap::new();
             };
+            let t2 = std::time::Instant::now();
             let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
+            tracing::debug!(
+                "quick: wait {:?} rules {:?} finish {:?} convert {:?}",
+                t0 - queued,
+                t1 - t0,
+                t2 - t1,
+                t2.elapsed()
+            );
             BTreeMap::from([(ws.abs(&rel), (findings, diags))])
         })
         .await;
@@ -403,21 +427,23 @@ impl Engine {
             (cache, files, only)
         })
         .await;
-        let again = {
+        let (again, result) = {
             let mut state = self.state();
             let Some(root) = state.root_mut(&dir) else {
                 return false;
             };
             root.running = false;
-            match &result {
-                // A reload started meanwhile: its full analysis supersedes this cache.
-                Ok((cache, _, _)) if root.load_gen == load_gen => root.cache = Some(cache.clone()),
-                _ => root.cache = None,
-            }
-            !root.pending.is_empty() || root.cache.is_none()
+            let (cache, rest) = match result {
+                Ok((cache, files, only)) => (Some(cache), Ok((files, only))),
+                Err(e) => (None, Err(e)),
+            };
+            // A reload started meanwhile: its full analysis supersedes this cache. Moved,
+            // not copied: it holds every raw finding of the workspace.
+            root.cache = cache.filter(|_| root.load_gen == load_gen);
+            (!root.pending.is_empty() || root.cache.is_none(), rest)
         };
         match result {
-            Ok((_, files, only)) => {
+            Ok((files, only)) => {
                 self.publish(Computed {
                     dir: dir.clone(),
                     gen,
@@ -467,7 +493,7 @@ impl Engine {
                     continue; // computed from an older workspace than what is shown
                 }
                 if old.is_some_and(|o| {
-                    o.findings == findings
+                    *o.findings == findings
                         && o.diagnostics.len() == diags.len()
                         && o.diagnostics.iter().zip(&diags).all(|(a, b)| {
                             a.range == b.range && a.message == b.message && a.severity == b.severity
@@ -480,6 +506,7 @@ impl Engine {
                 }
                 let id = state.next_id();
                 convert::set_data(&mut diags, id);
+                let diags = Arc::new(diags);
                 let version = state.docs.get(&path).map(|d| d.version);
                 if findings.is_empty() {
                     state.published.remove(&path);
@@ -488,7 +515,7 @@ impl Engine {
                         path.clone(),
                         FileDiagnostics {
                             root: dir.clone(),
-                            findings,
+                            findings: Arc::new(findings),
                             diagnostics: diags.clone(),
                             id,
                             snap_gen: gen,
@@ -503,6 +530,7 @@ impl Engine {
             return;
         }
         if !pull {
+            tracing::debug!("publish: decided {} file(s)", out.len());
             self.send(out);
         } else if refresh {
             let client = self.client.clone();
@@ -516,11 +544,12 @@ impl Engine {
         }
     }
 
+    #[allow(clippy::type_complexity)]
     fn send(
         &self,
         out: Vec<(
             PathBuf,
-            Vec<tower_lsp_server::ls_types::Diagnostic>,
+            Arc<Vec<tower_lsp_server::ls_types::Diagnostic>>,
             Option<i32>,
         )>,
     ) {
@@ -529,7 +558,7 @@ impl Engine {
         }
         for (path, diagnostics, version) in out {
             if let Some(uri) = convert::uri(&path) {
-                let _ = self.outbox.send(PublishDiagnosticsParams {
+                let _ = self.outbox.send(Outgoing {
                     uri,
                     diagnostics,
                     version,

@@ -89,8 +89,10 @@ impl Root {
 #[derive(Debug, Clone)]
 pub struct FileDiagnostics {
     pub root: PathBuf,
-    pub findings: Vec<Finding>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Shared with the snapshots of requests (hover, code actions): never copied per request.
+    pub findings: Arc<Vec<Finding>>,
+    /// Shared with the outbox, which copies one file's list only while sending it.
+    pub diagnostics: Arc<Vec<Diagnostic>>,
     /// Changes whenever `findings` change; diagnostics carry it in `data`.
     pub id: u64,
     /// The root generation of the workspace these were computed from: an older result
@@ -121,7 +123,7 @@ pub struct Snapshot {
     pub version: Option<i32>,
     pub today: Date,
     /// The findings last published for this file.
-    pub findings: Vec<Finding>,
+    pub findings: Arc<Vec<Finding>>,
     pub findings_id: Option<u64>,
 }
 

@@ -88,28 +88,30 @@ thread_local! {
 }
 
 type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
+/// Matcher address -> line text -> scores.
+type ScoresByLine = HashMap<usize, HashMap<Box<str>, std::rc::Rc<Scores>>>;
 
 thread_local! {
     /// Scores by line text, per matcher: while someone types, every line but one of a
     /// 5,000-task checklist is unchanged, and rescoring them all costs a keystroke's budget.
-    static SCORES: std::cell::RefCell<HashMap<(usize, String), Scores>> = std::cell::RefCell::new(HashMap::new());
+    /// Looked up by `&str` (no key allocated per line), shared without copying.
+    static SCORES: std::cell::RefCell<ScoresByLine> = std::cell::RefCell::new(HashMap::new());
 }
 
-fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> Scores {
-    let key = (
-        matcher as *const Matcher<'static> as usize,
-        label.to_string(),
-    );
-    if let Some(hit) = SCORES.with(|m| m.borrow().get(&key).cloned()) {
+fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<Scores> {
+    let key = matcher as *const Matcher<'static> as usize;
+    if let Some(hit) = SCORES.with(|m| m.borrow().get(&key).and_then(|s| s.get(label)).cloned()) {
         return hit;
     }
-    let scores = matcher.scores(label);
+    let scores = std::rc::Rc::new(matcher.scores(label));
     SCORES.with(|m| {
         let mut m = m.borrow_mut();
-        if m.len() >= 200_000 {
+        if m.values().map(HashMap::len).sum::<usize>() >= 200_000 {
             m.clear(); // bounded
         }
-        m.insert(key, scores.clone());
+        m.entry(key)
+            .or_default()
+            .insert(label.into(), scores.clone());
     });
     scores
 }
@@ -177,7 +179,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
                    state: ItemState,
                    heading: Option<usize>| {
         let scores = scores_memo(matcher, label);
-        for (item, _, score) in &scores {
+        for (item, _, score) in scores.iter() {
             if *score < MENTION_THRESHOLD {
                 break;
             }
@@ -188,7 +190,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             _ => {
                 let section = section_of(doc, sections, heading);
                 match matcher.best_from(
-                    scores,
+                    &scores,
                     section,
                     super::matcher::THRESHOLD,
                     super::matcher::MARGIN,

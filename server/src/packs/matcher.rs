@@ -45,8 +45,18 @@ pub fn explicit_marker(
     start: usize,
     item_text: &str,
 ) -> Option<String> {
-    if let Some(c) = MARKER_ID.captures(item_text.trim_end()) {
-        return Some(c[1].to_string());
+    // Most lines carry no marker: look for the `{#` and `readiness:` before any regex.
+    if item_text.contains("{#") {
+        if let Some(c) = MARKER_ID.captures(item_text.trim_end()) {
+            return Some(c[1].to_string());
+        }
+    }
+    if !doc
+        .html_comments
+        .iter()
+        .any(|c| c.body.starts_with("readiness:"))
+    {
+        return None;
     }
     let line_start = text[..start.min(text.len())]
         .rfind('\n')
@@ -191,27 +201,41 @@ impl<'p> Matcher<'p> {
         threshold: f64,
         margin: f64,
     ) -> Option<Match> {
-        self.best_from(self.scores(line), section, threshold, margin)
+        self.best_from(&self.scores(line), section, threshold, margin)
     }
 
     /// [`Matcher::best_with`] on scores already computed by [`Matcher::scores`].
     pub fn best_from(
         &self,
-        mut scores: Vec<(&'p PackItem, &'p str, f64)>,
+        scores: &[(&'p PackItem, &'p str, f64)],
         section: Option<&str>,
         threshold: f64,
         margin: f64,
     ) -> Option<Match> {
-        if let Some(s) = section {
-            for x in &mut scores {
-                if x.1 == s {
-                    x.2 *= 1.15;
+        // The two best after the section's head start (`scores` is sorted without it); on a
+        // tie the earlier item wins, as a stable sort would leave it.
+        let boosted = |x: &(&'p PackItem, &'p str, f64)| {
+            if section.is_some_and(|s| x.1 == s) {
+                x.2 * 1.15
+            } else {
+                x.2
+            }
+        };
+        let mut top: Option<(&'p PackItem, f64)> = None;
+        let mut second = 0.0_f64;
+        for x in scores {
+            let v = boosted(x);
+            match top {
+                Some((_, b)) if v <= b => second = second.max(v),
+                _ => {
+                    if let Some((_, b)) = top {
+                        second = second.max(b);
+                    }
+                    top = Some((x.0, v));
                 }
             }
-            scores.sort_by(|a, b| b.2.total_cmp(&a.2));
         }
-        let (item, _, best) = *scores.first()?;
-        let second = scores.get(1).map_or(0.0, |s| s.2);
+        let (item, best) = top?;
         (best >= threshold && best - second >= margin * best).then(|| Match {
             item_id: item.id.clone(),
             score: best,
