@@ -2,7 +2,7 @@
 //! edited checklist at once, then a debounced full analysis of its workspace. Heavy work
 //! runs on blocking threads; results carry the root's generation and are dropped when stale.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -42,6 +42,14 @@ fn ignored(rel: &str) -> bool {
         .any(|s| matches!(s, ".git" | "node_modules" | "target" | "vendor"))
 }
 
+/// A root's current snapshot: workspace, date, position encoding, open document versions.
+type Current = (
+    Arc<Workspace>,
+    crate::date::Date,
+    crate::text::Encoding,
+    HashMap<PathBuf, i32>,
+);
+
 /// One file's diagnostics on their way to the client: shared with `published` until the
 /// sending task copies them, one file at a time.
 struct Outgoing {
@@ -56,6 +64,10 @@ struct Computed {
     gen: u64,
     /// Files covered by this result: All, or only these.
     only: Option<HashSet<PathBuf>>,
+    /// Versions of the open documents as the analysed snapshot had them: diagnostics go out
+    /// with the version they were computed from, and not at all once the buffer moved on
+    /// (the newer edit's own check publishes).
+    versions: HashMap<PathBuf, i32>,
     files: BTreeMap<PathBuf, (Vec<Finding>, Vec<tower_lsp_server::ls_types::Diagnostic>)>,
 }
 
@@ -269,7 +281,7 @@ impl Engine {
 
     /// Checks one checklist now and publishes its own file.
     async fn quick(self: &Arc<Self>, dir: PathBuf, rel: String, gen: u64) {
-        let Some((ws, today, enc)) = self.current(&dir, gen) else {
+        let Some((ws, today, enc, versions)) = self.current(&dir, gen) else {
             return;
         };
         let abs = ws.abs(&rel);
@@ -303,6 +315,7 @@ impl Engine {
                     dir,
                     gen,
                     only,
+                    versions,
                     files,
                 })
                 .await;
@@ -315,19 +328,16 @@ impl Engine {
     }
 
     /// The root's workspace if `gen` is still current.
-    fn current(
-        &self,
-        dir: &Path,
-        gen: u64,
-    ) -> Option<(Arc<Workspace>, crate::date::Date, crate::text::Encoding)> {
+    fn current(&self, dir: &Path, gen: u64) -> Option<Current> {
         let mut state = self.state();
         let today = state.today();
         let enc = state.enc;
+        let versions = state.versions_under(dir);
         let root = state.root_mut(dir)?;
         if root.gen != gen {
             return None;
         }
-        Some((root.ws.clone()?, today, enc))
+        Some((root.ws.clone()?, today, enc, versions))
     }
 
     /// Re-analyses what the pending changes affect (everything, the first time) and
@@ -344,6 +354,7 @@ impl Engine {
             let mut state = self.state();
             let today = state.today();
             let enc = state.enc;
+            let versions = state.versions_under(&dir);
             let Some(root) = state.root_mut(&dir) else {
                 return false;
             };
@@ -365,9 +376,10 @@ impl Engine {
                 settings_error,
                 root.gen,
                 root.load_gen,
+                versions,
             )
         };
-        let (ws, today, enc, changed, cache, settings_error, gen, load_gen) = taken;
+        let (ws, today, enc, changed, cache, settings_error, gen, load_gen, versions) = taken;
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let full = cache.is_none();
@@ -448,6 +460,7 @@ impl Engine {
                     dir: dir.clone(),
                     gen,
                     only,
+                    versions,
                     files,
                 })
                 .await;
@@ -465,6 +478,7 @@ impl Engine {
             dir,
             gen,
             only,
+            versions,
             mut files,
         } = computed;
         let (out, pull, refresh) = {
@@ -492,6 +506,10 @@ impl Engine {
                 if old.is_some_and(|o| o.snap_gen > gen) {
                     continue; // computed from an older workspace than what is shown
                 }
+                let version = state.docs.get(&path).map(|d| d.version);
+                if version.is_some() && versions.get(&path).copied() != version {
+                    continue; // the buffer changed since: its own check will publish
+                }
                 if old.is_some_and(|o| {
                     *o.findings == findings
                         && o.diagnostics.len() == diags.len()
@@ -507,7 +525,6 @@ impl Engine {
                 let id = state.next_id();
                 convert::set_data(&mut diags, id);
                 let diags = Arc::new(diags);
-                let version = state.docs.get(&path).map(|d| d.version);
                 if findings.is_empty() {
                     state.published.remove(&path);
                 } else {

@@ -127,6 +127,17 @@ pub struct Snapshot {
     pub findings_id: Option<u64>,
 }
 
+impl State {
+    /// Versions of the open documents under `dir`.
+    pub fn versions_under(&self, dir: &Path) -> HashMap<PathBuf, i32> {
+        self.docs
+            .iter()
+            .filter(|(p, _)| p.starts_with(dir))
+            .map(|(p, d)| (p.clone(), d.version))
+            .collect()
+    }
+}
+
 impl Default for State {
     fn default() -> Self {
         State::new()
