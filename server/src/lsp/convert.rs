@@ -30,6 +30,18 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 
 /// A diagnostic without `data` (set once we know whether the findings changed).
 pub fn diagnostic(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Diagnostic {
+    diagnostic_with(ws, conv, enc, f, &mut |p| uri(&ws.abs(p)))
+}
+
+/// [`diagnostic`] with the URIs of related files from `uri_of` (a file's diagnostics share
+/// a handful of related files: each URI is built once, not per diagnostic).
+fn diagnostic_with(
+    ws: &Workspace,
+    conv: Converter,
+    enc: Encoding,
+    f: &Finding,
+    uri_of: &mut dyn FnMut(&str) -> Option<Uri>,
+) -> Diagnostic {
     let message = match &f.help {
         Some(help) => format!("{}\n{help}", f.message),
         None => f.message.clone(),
@@ -43,7 +55,7 @@ pub fn diagnostic(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -
                 _ => Default::default(),
             };
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri(&ws.abs(&r.path))?, range),
+                location: Location::new(uri_of(&r.path)?, range),
                 message: r.message.clone(),
             })
         })
@@ -83,9 +95,18 @@ pub fn diagnostics(
     findings: &[Finding],
 ) -> Vec<Diagnostic> {
     let conv = Converter::new(text, lines, enc);
+    let mut uris: std::collections::HashMap<String, Option<Uri>> = Default::default();
+    let mut uri_of = |p: &str| {
+        if let Some(u) = uris.get(p) {
+            return u.clone();
+        }
+        let u = uri(&ws.abs(p));
+        uris.insert(p.to_string(), u.clone());
+        u
+    };
     findings
         .iter()
-        .map(|f| diagnostic(ws, conv, enc, f))
+        .map(|f| diagnostic_with(ws, conv, enc, f, &mut uri_of))
         .collect()
 }
 

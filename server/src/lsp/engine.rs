@@ -413,23 +413,27 @@ impl Engine {
                 targets.extend(cache.targets().cloned());
             }
             let extra_text = settings_error.map(|(_, t)| t);
-            let mut files = BTreeMap::new();
-            for rel in &targets {
-                let findings = cache.findings_for(&ws, today, rel);
-                let owned;
-                let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
-                    (Some(t), Some(l)) => (t, l),
-                    _ => match extra_text.clone().filter(|_| rel == FILE_NAME) {
-                        Some(t) => {
-                            owned = (t.clone(), LineIndex::new(&t));
-                            (&*owned.0, &owned.1)
-                        }
-                        None => ("", &*EMPTY_LINES),
-                    },
-                };
-                let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
-                files.insert(ws.abs(rel), (findings, diags));
-            }
+            // Each target file settles and converts on its own: in parallel.
+            use rayon::prelude::*;
+            let files: BTreeMap<_, _> = targets
+                .par_iter()
+                .map(|rel| {
+                    let findings = cache.findings_for(&ws, today, rel);
+                    let owned;
+                    let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
+                        (Some(t), Some(l)) => (t, l),
+                        _ => match extra_text.clone().filter(|_| rel == FILE_NAME) {
+                            Some(t) => {
+                                owned = (t.clone(), LineIndex::new(&t));
+                                (&*owned.0, &owned.1)
+                            }
+                            None => ("", &*EMPTY_LINES),
+                        },
+                    };
+                    let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
+                    (ws.abs(rel), (findings, diags))
+                })
+                .collect();
             tracing::debug!(
                 "analysed {} file(s) in {} ms",
                 targets.len(),
