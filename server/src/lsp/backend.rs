@@ -231,6 +231,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        tracing::trace!("didChange received");
         let Some(path) = path_of(&params.text_document.uri) else {
             return;
         };

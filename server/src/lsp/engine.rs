@@ -78,9 +78,11 @@ impl Engine {
         tokio::spawn(async move {
             while let Some(p) = inbox.recv().await {
                 let diagnostics = Arc::unwrap_or_clone(p.diagnostics);
+                let n = diagnostics.len();
                 sender
                     .publish_diagnostics(p.uri, diagnostics, p.version)
                     .await;
+                tracing::trace!("sent {n} diagnostic(s)");
             }
         });
         Engine {
@@ -242,6 +244,7 @@ impl Engine {
     /// edited checklist is checked at once and the workspace re-analysed after a pause.
     /// Synchronous: call it before any `.await` so changes apply in arrival order.
     pub fn file_changed(self: &Arc<Self>, path: &Path, text: Option<Arc<str>>) {
+        tracing::trace!("file_changed {}", path.display());
         let dir = self.root_for(path);
         if path.file_name().is_some_and(|n| n == FILE_NAME) && path.parent() == Some(&dir) {
             self.reload(dir);
@@ -264,6 +267,7 @@ impl Engine {
             root.gen += 1;
             let is_checklist = ws.file(&rel).is_some_and(|f| f.is_checklist);
             root.pending.insert(rel.clone());
+            tracing::trace!("set_file done");
             (root.gen, is_checklist.then_some(rel))
         };
         let (gen, checklist) = quick;
