@@ -159,7 +159,11 @@ fn main() {
     let task_lines: Vec<usize> = big_text
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("- ["))
+        .filter(|(_, l)| {
+            // A task box, not a list item that starts with a link (`- [Runbook](…)`).
+            let l = l.trim_start();
+            l.starts_with("- [ ] ") || l.starts_with("- [x] ")
+        })
         .map(|(i, _)| i)
         .take(200)
         .collect();
