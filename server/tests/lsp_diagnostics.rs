@@ -386,3 +386,35 @@ async fn workspace_folders_come_and_go_and_outside_files_get_their_own_root() {
         .await;
     client.wait_code(".env.production", "env-mismatch").await;
 }
+
+/// A client that cannot watch files for us (Neovim on Linux): the server watches the folders
+/// it indexed, and a folder created later, with notify.
+#[tokio::test]
+async fn without_a_client_watcher_the_server_sees_disk_changes_itself() {
+    let dir = fixture();
+    let mut caps = capabilities("utf-16", false);
+    caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(false);
+    let mut client = Client::in_process(dir.path());
+    client.initialize(caps, options()).await;
+    client.wait_code(CHECKLIST, "missing-evidence").await;
+    assert!(!client
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "client/registerCapability"));
+    // The watches are set up once the first index is done; give them a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // A file in a folder that was indexed.
+    write_files(dir.path(), &[("docs/runbook.md", "# Runbook\n")]);
+    client.wait_no_code(CHECKLIST, "missing-evidence").await;
+    std::fs::remove_file(dir.path().join("docs/runbook.md")).unwrap();
+    client.wait_code(CHECKLIST, "missing-evidence").await;
+    // A file in folders created after the index (`mkdir -p`, then the file).
+    assert!(!dir.path().join("deploy/prod").exists());
+    write_files(
+        dir.path(),
+        &[("deploy/prod/app/.env.production", "DEV_AUTH_ENABLED=1\n")],
+    );
+    client
+        .wait_code("deploy/prod/app/.env.production", "env-mismatch")
+        .await;
+}

@@ -37,7 +37,7 @@ pub struct Engine {
 }
 
 /// Folders whose events never matter (version control and build output).
-fn ignored(rel: &str) -> bool {
+pub(super) fn ignored(rel: &str) -> bool {
     rel.split('/')
         .any(|s| matches!(s, ".git" | "node_modules" | "target" | "vendor"))
 }
@@ -127,6 +127,7 @@ impl Engine {
         let cleared: Vec<PathBuf> = {
             let mut state = self.state();
             state.roots.retain(|r| r.dir != dir);
+            state.watchers.retain(|(d, _)| d != dir);
             let gone: Vec<PathBuf> = state
                 .published
                 .iter()

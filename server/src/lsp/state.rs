@@ -109,7 +109,8 @@ pub struct State {
     pub docs: HashMap<PathBuf, Document>,
     pub published: HashMap<PathBuf, FileDiagnostics>,
     pub next_id: u64,
-    pub watchers: Vec<notify::RecommendedWatcher>,
+    /// notify watchers by workspace folder (clients that cannot watch for us).
+    pub watchers: Vec<(PathBuf, notify::RecommendedWatcher)>,
 }
 
 /// A consistent view of one file for the read-only features.

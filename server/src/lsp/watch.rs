@@ -1,7 +1,7 @@
 //! File watching: the client's watcher when it can register one dynamically, else notify.
 //! Also the progress report of the first index.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,39 +55,119 @@ pub fn register(engine: Arc<Engine>) {
 }
 
 /// Watches a folder with notify; events go through the same path as the client's.
+///
+/// Only the folders the index walked are watched (one non-recursive watch each), so what
+/// .gitignore hides (node_modules, build output) costs no inotify watch; a folder created
+/// later is watched when its creation is seen. Watching starts once the first index is
+/// done: setting up thousands of watches while the walk runs slowed the index on a small
+/// machine, and the index reads the disk as it is then anyway.
 pub fn watch_folder(engine: &Arc<Engine>, dir: PathBuf) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
-    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(event.paths);
+    let engine = engine.clone();
+    tokio::spawn(async move {
+        let mut analyzed = engine.analyzed.subscribe();
+        let dirs: Vec<String> = loop {
+            let walked = {
+                let state = engine.state();
+                match state.roots.iter().find(|r| r.dir == dir) {
+                    None => return, // the folder was removed meanwhile
+                    Some(root) => root.ws.as_ref().map(|ws| ws.dirs().cloned().collect()),
+                }
+            };
+            if let Some(dirs) = walked {
+                break dirs;
+            }
+            let changed = analyzed.changed();
+            if !matches!(
+                tokio::time::timeout(Duration::from_secs(600), changed).await,
+                Ok(Ok(()))
+            ) {
+                return;
+            }
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
+        let root = dir.clone();
+        let made = tokio::task::spawn_blocking(move || {
+            let mut watcher =
+                notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+                    if let Ok(event) = res {
+                        if !matches!(event.kind, notify::EventKind::Access(_)) {
+                            let _ = tx.send(event.paths);
+                        }
+                    }
+                })?;
+            watcher.watch(&root, notify::RecursiveMode::NonRecursive)?;
+            for d in &dirs {
+                // A folder gone since the walk is no reason to stop watching the rest.
+                let _ = watcher.watch(&root.join(d), notify::RecursiveMode::NonRecursive);
+            }
+            Ok::<_, notify::Error>(watcher)
+        })
+        .await;
+        match made {
+            Ok(Ok(watcher)) => engine.state().watchers.push((dir.clone(), watcher)),
+            Ok(Err(e)) => {
+                let message = format!("cannot watch {}: {e}", dir.display());
+                engine.log(MessageType::WARNING, message);
+                return;
+            }
+            Err(e) => {
+                let message = format!("cannot watch {}: {e}", dir.display());
+                engine.log(MessageType::WARNING, message);
+                return;
             }
         }
-    });
-    let mut watcher = match watcher {
-        Ok(w) => w,
-        Err(e) => {
-            engine.log(MessageType::WARNING, format!("cannot watch files: {e}"));
-            return;
-        }
-    };
-    if let Err(e) = watcher.watch(&dir, notify::RecursiveMode::Recursive) {
-        engine.log(
-            MessageType::WARNING,
-            format!("cannot watch {}: {e}", dir.display()),
-        );
-        return;
-    }
-    engine.state().watchers.push(watcher);
-    let engine = Arc::downgrade(engine);
-    tokio::spawn(async move {
+        let engine = Arc::downgrade(&engine);
         while let Some(paths) = rx.recv().await {
             let Some(engine) = engine.upgrade() else {
                 break;
             };
-            disk_changed(&engine, paths);
+            let mut changed = Vec::new();
+            for path in paths {
+                if path.is_dir() {
+                    // A new folder: watch it and what it already holds (`mkdir -p` and a
+                    // file written before the watch existed).
+                    watch_new_folder(&engine, &dir, &path, &mut changed);
+                } else {
+                    changed.push(path);
+                }
+            }
+            disk_changed(&engine, changed);
         }
     });
+}
+
+/// Adds watches for `folder` and its subfolders (not version control or dependency
+/// folders), and collects the files inside as changed.
+fn watch_new_folder(engine: &Arc<Engine>, root: &Path, folder: &Path, files: &mut Vec<PathBuf>) {
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let skipped = d
+            .strip_prefix(root)
+            .ok()
+            .and_then(|rel| rel.to_str())
+            .is_some_and(super::engine::ignored);
+        if skipped {
+            continue;
+        }
+        {
+            let mut state = engine.state();
+            if let Some((_, w)) = state.watchers.iter_mut().find(|(r, _)| r == root) {
+                let _ = w.watch(&d, notify::RecursiveMode::NonRecursive);
+            }
+        }
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // Symlinked folders are not followed: the walk does not follow them out either.
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(_) => files.push(path),
+                Err(_) => {}
+            }
+        }
+    }
 }
 
 /// Files created, changed or deleted on disk. Open buffers win over the disk.

@@ -109,6 +109,11 @@ impl Workspace {
         self.files.get(path)
     }
 
+    /// Every folder the walk entered or that holds a file, relative, without the root ("").
+    pub fn dirs(&self) -> impl Iterator<Item = &String> {
+        self.dirs.iter()
+    }
+
     /// Probe results computed on this snapshot.
     pub fn probe_cache(&self) -> &crate::probes::cache::ProbeCache {
         &self.probes
