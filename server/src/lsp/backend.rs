@@ -95,7 +95,7 @@ impl Backend {
             .state()
             .published
             .get(path)
-            .map(|p| p.diagnostics.to_vec())
+            .and_then(|p| p.diagnostics.as_deref().cloned())
             .unwrap_or_default()
     }
 }
@@ -357,7 +357,7 @@ impl LanguageServer for Backend {
                         version: state.docs.get(path).map(|d| d.version as i64),
                         full_document_diagnostic_report: FullDocumentDiagnosticReport {
                             result_id: None,
-                            items: p.diagnostics.to_vec(),
+                            items: p.diagnostics.as_deref().cloned().unwrap_or_default(),
                         },
                     },
                 ))

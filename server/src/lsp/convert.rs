@@ -110,6 +110,23 @@ pub fn diagnostics(
         .collect()
 }
 
+/// A hash of where the diagnostics sit (their ranges and their related locations' ranges):
+/// with the findings, what decides whether a file must be published again.
+pub fn layout_hash(diagnostics: &[Diagnostic]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut range = |r: &tower_lsp_server::ls_types::Range| {
+        (r.start.line, r.start.character, r.end.line, r.end.character).hash(&mut h);
+    };
+    for d in diagnostics {
+        range(&d.range);
+        for r in d.related_information.iter().flatten() {
+            range(&r.location.range);
+        }
+    }
+    h.finish()
+}
+
 /// `data` is `[id, index]`: an array, not an object, because a workspace's worth of
 /// diagnostics each carry one and a JSON object costs a map per diagnostic.
 pub fn set_data(diagnostics: &mut [Diagnostic], id: u64) {

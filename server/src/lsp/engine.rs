@@ -519,13 +519,10 @@ impl Engine {
                 if version.is_some() && versions.get(&path).copied() != version {
                     continue; // the buffer changed since: its own check will publish
                 }
-                if old.is_some_and(|o| {
-                    *o.findings == findings
-                        && o.diagnostics.len() == diags.len()
-                        && o.diagnostics.iter().zip(&diags).all(|(a, b)| {
-                            a.range == b.range && a.message == b.message && a.severity == b.severity
-                        })
-                }) {
+                // Equal findings give equal messages; positions can still move when text
+                // before them changed, hence the layout hash.
+                let layout = convert::layout_hash(&diags);
+                if old.is_some_and(|o| *o.findings == findings && o.layout == layout) {
                     continue;
                 }
                 if old.is_none() && findings.is_empty() {
@@ -534,6 +531,7 @@ impl Engine {
                 let id = state.next_id();
                 convert::set_data(&mut diags, id);
                 let diags = Arc::new(diags);
+                let pull = state.caps.pull;
                 if findings.is_empty() {
                     state.published.remove(&path);
                 } else {
@@ -542,7 +540,10 @@ impl Engine {
                         FileDiagnostics {
                             root: dir.clone(),
                             findings: Arc::new(findings),
-                            diagnostics: diags.clone(),
+                            // Kept only for pull requests: a push client already has them,
+                            // and a workspace's worth is a copy of every finding.
+                            diagnostics: pull.then(|| diags.clone()),
+                            layout,
                             id,
                             snap_gen: gen,
                         },

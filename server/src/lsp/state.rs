@@ -91,8 +91,10 @@ pub struct FileDiagnostics {
     pub root: PathBuf,
     /// Shared with the snapshots of requests (hover, code actions): never copied per request.
     pub findings: Arc<Vec<Finding>>,
-    /// Shared with the outbox, which copies one file's list only while sending it.
-    pub diagnostics: Arc<Vec<Diagnostic>>,
+    /// What pull requests answer (None for push clients: nothing asks again).
+    pub diagnostics: Option<Arc<Vec<Diagnostic>>>,
+    /// Hash of the diagnostics' positions (see `convert::layout_hash`).
+    pub layout: u64,
     /// Changes whenever `findings` change; diagnostics carry it in `data`.
     pub id: u64,
     /// The root generation of the workspace these were computed from: an older result
