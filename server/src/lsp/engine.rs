@@ -439,6 +439,7 @@ impl Engine {
                     (ws.abs(rel), (findings, diags))
                 })
                 .collect();
+            cache.compact(&ws);
             tracing::debug!(
                 "analysed {} file(s) in {} ms",
                 targets.len(),

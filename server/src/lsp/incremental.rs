@@ -17,7 +17,9 @@ use crate::workspace::Workspace;
 
 #[derive(Debug, Default, Clone)]
 pub struct Cache {
-    /// Raw findings (before severities and suppressions) of each source file.
+    /// Raw findings (before severities and suppressions) of each source file. After
+    /// [`Cache::compact`], a source that alone puts findings in its own file keeps only
+    /// those landing elsewhere: its own file is settled from its next recomputation.
     by_source: HashMap<String, Vec<Finding>>,
     /// Target file -> sources with findings in it.
     landing: HashMap<String, HashSet<String>>,
@@ -70,6 +72,12 @@ impl Cache {
     pub fn apply(&mut self, results: Vec<(String, Vec<Finding>)>) -> HashSet<String> {
         let mut targets = HashSet::new();
         for (source, findings) in results {
+            // Its own file had findings (perhaps compacted away): settle it again.
+            if let Some(s) = self.landing.get_mut(&source) {
+                if s.remove(&source) {
+                    targets.insert(source.clone());
+                }
+            }
             if let Some(old) = self.by_source.remove(&source) {
                 for f in &old {
                     targets.insert(f.path.clone());
@@ -109,6 +117,26 @@ impl Cache {
     /// Every file with findings.
     pub fn targets(&self) -> impl Iterator<Item = &String> {
         self.landing.keys()
+    }
+
+    /// Drops the raw findings a checklist puts in its own file: once settled and published
+    /// they are never read again (nothing else lands in a checklist, so the file is settled
+    /// anew only when the checklist itself is recomputed), and checklists hold most of a
+    /// workspace's findings. Config files keep theirs: a checklist may start landing in one,
+    /// and then its own findings are needed again. Call after settling this round's targets.
+    pub fn compact(&mut self, ws: &Workspace) {
+        for (source, findings) in &mut self.by_source {
+            let alone = ws.file(source).is_some_and(|f| f.is_checklist)
+                && self
+                    .landing
+                    .get(source)
+                    .is_some_and(|s| s.len() == 1 && s.contains(source));
+            if alone {
+                findings.retain(|f| &f.path != source);
+                findings.shrink_to_fit();
+            }
+        }
+        self.by_source.retain(|_, f| !f.is_empty());
     }
 }
 
@@ -170,5 +198,30 @@ mod tests {
         let targets = cache.apply(vec![("readiness.md".to_string(), Vec::new())]);
         assert!(targets.contains(".env.production"));
         assert!(codes(&cache).is_empty());
+    }
+
+    #[test]
+    fn compacted_own_findings_still_clear_when_their_source_has_none() {
+        let (_d, ws) = ws(&[
+            (
+                "readiness.md",
+                "- [x] runbook at `docs/missing.md`\n`LOG_LEVEL=info`\n",
+            ),
+            (".env.production", "LOG_LEVEL=debug\n"),
+        ]);
+        let today = Date::parse_iso("2026-06-01").unwrap();
+        let packs = analysis::workspace_packs(&ws).unwrap();
+        let mut cache = Cache::default();
+        cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        let own = cache.findings_for(&ws, today, "readiness.md");
+        assert!(own.iter().any(|f| f.code == "missing-evidence"));
+        cache.compact(&ws);
+        // What lands elsewhere is kept: the config file can be settled again.
+        let env: Vec<_> = cache.findings_for(&ws, today, ".env.production");
+        assert_eq!(env.len(), 1);
+        // The checklist now yields nothing: its own file is still a target, to be cleared.
+        let targets = cache.apply(vec![("readiness.md".to_string(), Vec::new())]);
+        assert!(targets.contains("readiness.md"));
+        assert!(cache.findings_for(&ws, today, "readiness.md").is_empty());
     }
 }
