@@ -28,10 +28,29 @@ pub fn workspace_packs(ws: &Workspace) -> Result<Vec<Pack>, PackError> {
     packs::resolve(&names, &ws.root)
 }
 
+/// What a caller wants of an analysis beyond the findings themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Codes of rules not to run.
+    pub skip: &'a [&'a str],
+    /// Whether findings carry their ready-made fixes. Only the language server offers
+    /// them; no CLI format prints them, and building them (titles, edits, whole rendered
+    /// templates) cost a large check about a third of its findings' memory.
+    pub fixes: bool,
+}
+
+impl Options<'_> {
+    /// Every rule, with fixes: what the language server asks for.
+    pub const FULL: Options<'static> = Options {
+        skip: &[],
+        fixes: true,
+    };
+}
+
 /// Findings of one checklist (some of which may sit in config files it constrains),
 /// before severities and suppressions are applied.
 pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) -> Vec<Finding> {
-    check_checklist_skipping(ws, path, today, packs, &[])
+    check_checklist_with(ws, path, today, packs, &Options::FULL)
 }
 
 /// [`check_checklist`] without the rules whose codes are in `skip`.
@@ -41,6 +60,17 @@ pub fn check_checklist_skipping(
     today: Date,
     packs: &[Pack],
     skip: &[&str],
+) -> Vec<Finding> {
+    check_checklist_with(ws, path, today, packs, &Options { skip, fixes: true })
+}
+
+/// [`check_checklist`] as `options` say.
+pub fn check_checklist_with(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    options: &Options,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
@@ -70,9 +100,10 @@ pub fn check_checklist_skipping(
         today,
         packs,
         sections: &sections,
+        fixes: options.fixes,
     };
     for rule in RULES {
-        if !skip.contains(&rule.info().code) {
+        if !options.skip.contains(&rule.info().code) {
             rule.check_checklist(&cx, &mut out);
         }
     }
@@ -81,6 +112,11 @@ pub fn check_checklist_skipping(
 
 /// Findings of one config file (secrets), before severities and suppressions.
 pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
+    check_config_with(ws, path, &Options::FULL)
+}
+
+/// [`check_config`] as `options` say.
+pub fn check_config_with(ws: &Workspace, path: &str, options: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
         return out;
@@ -94,9 +130,12 @@ pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
         text,
         config,
         profile: file.profile,
+        fixes: options.fixes,
     };
     for rule in RULES {
-        rule.check_config(&cx, &mut out);
+        if !options.skip.contains(&rule.info().code) {
+            rule.check_config(&cx, &mut out);
+        }
     }
     out
 }
@@ -175,6 +214,18 @@ pub fn analyze_skipping(
     scope: &Scope,
     skip: &[&str],
 ) -> Result<Vec<Finding>, PackError> {
+    analyze_with(ws, today, scope, &Options { skip, fixes: true })
+}
+
+/// [`analyze`] as `options` say. Without fixes the findings are the same but for their
+/// empty `fixes`, dedup included: a rule's fix follows from the rest of its finding,
+/// except for `missing-section`, which therefore always builds its fix.
+pub fn analyze_with(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    options: &Options,
+) -> Result<Vec<Finding>, PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
@@ -182,7 +233,7 @@ pub fn analyze_skipping(
     };
     let mut findings: Vec<Finding> = checklists
         .par_iter()
-        .flat_map_iter(|p| check_checklist_skipping(ws, p, today, &packs, skip))
+        .flat_map_iter(|p| check_checklist_with(ws, p, today, &packs, options))
         .collect();
     if matches!(scope, Scope::All) {
         let configs: Vec<&str> = ws
@@ -193,9 +244,64 @@ pub fn analyze_skipping(
         findings.extend(
             configs
                 .par_iter()
-                .flat_map_iter(|p| check_config(ws, p))
+                .flat_map_iter(|p| check_config_with(ws, p, options))
                 .collect::<Vec<_>>(),
         );
     }
     Ok(finish(ws, today, findings))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::workspace::LoadOptions;
+
+    /// The example and rule fixture workspaces: every rule fires in one of them, with
+    /// suppressions, expired waivers and findings in config files.
+    fn fixtures() -> Vec<PathBuf> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut roots = vec![repo.join("examples/demo"), repo.join("examples/clean")];
+        for dir in ["tests/fixtures/rules", "tests/fixtures/repos"] {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(repo.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            found.sort();
+            roots.extend(found);
+        }
+        roots
+    }
+
+    fn today() -> Date {
+        Date::parse_iso("2026-11-22").unwrap()
+    }
+
+    #[test]
+    fn findings_without_fixes_are_the_same_but_for_them() {
+        let mut fixed = 0;
+        for root in fixtures() {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            let with = analyze_with(&ws, today(), &Scope::All, &Options::FULL).unwrap();
+            let options = Options {
+                skip: &[],
+                fixes: false,
+            };
+            let without = analyze_with(&ws, today(), &Scope::All, &options).unwrap();
+            let stripped: Vec<Finding> = with
+                .into_iter()
+                .map(|mut f| {
+                    fixed += usize::from(!f.fixes.is_empty());
+                    // Kept without fixes too (see `missing-section`).
+                    if f.code != "missing-section" {
+                        f.fixes.clear();
+                    }
+                    f
+                })
+                .collect();
+            assert_eq!(stripped, without, "{}", root.display());
+        }
+        assert!(fixed > 10, "the fixtures have fixes to drop: {fixed}");
+    }
 }

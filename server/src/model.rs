@@ -94,6 +94,12 @@ impl Finding {
         self.fixes.push(fix);
         self
     }
+
+    /// Adds each of `fixes`: none for a `None`, when the caller wants no fixes.
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
 }
 
 /// A named fix: a list of edits applied together.

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use super::CheckArgs;
-use crate::analysis::{analyze_skipping, Scope};
+use crate::analysis::{analyze_with, Options, Scope};
 use crate::checklist::{Document, ItemState};
 use crate::date::Date;
 use crate::model::{Finding, Severity};
@@ -229,8 +229,13 @@ impl Report {
                     .map(|i| i.code)
                     .collect()
             };
+            // No format prints fixes: the findings go without.
+            let options = Options {
+                skip: &hidden,
+                fixes: false,
+            };
             let findings =
-                analyze_skipping(&ws, today, &job.scope, &hidden).map_err(|e| e.to_string())?;
+                analyze_with(&ws, today, &job.scope, &options).map_err(|e| e.to_string())?;
             let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
             report.notes.push(format!(
                 "{}: {} files walked and parsed in {:.0?}, analysed in {:.0?}",

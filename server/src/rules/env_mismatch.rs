@@ -77,7 +77,7 @@ impl Rule for EnvMismatch {
                 }
                 let shown = display_value(&req.name, &def.value);
                 let line = cx.lines.line_of(req.range.start) + 1;
-                let fix = Fix {
+                let fix = cx.fixes.then(|| Fix {
                     title: format!(
                         "Set {}={} in {}",
                         req.name,
@@ -86,7 +86,7 @@ impl Rule for EnvMismatch {
                     ),
                     preferred: true,
                     edits: vec![set_value_edit(&site.path, def, required)],
-                };
+                });
                 out.push(
                     Finding::new(
                         INFO.code,
@@ -105,7 +105,7 @@ impl Rule for EnvMismatch {
                         range: req.range.clone(),
                         message: "required here".to_string(),
                     })
-                    .with_fix(fix.clone()),
+                    .with_fixes(fix.clone()),
                 );
                 out.push(
                     Finding::new(
@@ -128,7 +128,7 @@ impl Rule for EnvMismatch {
                         range: def.range.clone(),
                         message: format!("{} defined here", req.name),
                     })
-                    .with_fix(fix),
+                    .with_fixes(fix),
                 );
             }
         }
