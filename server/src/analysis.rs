@@ -141,42 +141,76 @@ pub fn check_config_with(ws: &Workspace, path: &str, options: &Options) -> Vec<F
 }
 
 /// Applies rule levels from settings and the suppression comments of each file, then sorts.
-pub fn finish(ws: &Workspace, today: Date, mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.retain_mut(|f| {
-        let Some(severity) = ws.settings.severity(f.code, f.severity) else {
-            return false;
-        };
-        if ws.settings.rules.contains_key(f.code) {
-            f.severity = severity;
+pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Finding> {
+    flatten(finish_by_file(ws, today, vec![findings]))
+}
+
+/// [`finish`] of findings that come in batches (one per checklist, say), giving each file's
+/// findings apart, in path order: what a caller that handles one file at a time wants,
+/// without the findings ever being held twice.
+pub fn finish_by_file(
+    ws: &Workspace,
+    today: Date,
+    batches: Vec<Vec<Finding>>,
+) -> Vec<Vec<Finding>> {
+    // Group by file, keeping the order findings came in within a file. Counting first lets
+    // each file's list be allocated at its size when its first finding comes, while the
+    // batches before are already gone: each finding is moved once, never held twice.
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in batches.iter().flatten() {
+        if level(ws, f).is_some() {
+            *counts.entry(f.path.as_str()).or_default() += 1;
         }
-        true
-    });
-    // Group by file, keeping the order findings came in within a file (a stable sort), then
-    // settle each file on its own thread.
-    findings.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut runs: Vec<Vec<Finding>> = Vec::new();
-    while let Some(last) = findings.last() {
-        let start = findings.partition_point(|f| f.path < last.path);
-        runs.push(findings.split_off(start));
     }
-    drop(findings);
-    runs.reverse();
-    let runs: Vec<Vec<Finding>> = runs
-        .into_par_iter()
-        .map(|mut findings| {
-            let path = findings[0].path.clone();
-            if let (Some(file), Some(lines)) = (ws.file(&path), ws.line_index(&path)) {
-                let suppressions = suppressions_of(file);
-                suppressions.apply(&path, lines, today, &mut findings);
-                // Expired waivers obey rule levels too.
-                findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
+    let sizes: Vec<usize> = counts.values().copied().collect();
+    let paths: Vec<String> = counts.into_keys().map(str::to_string).collect();
+    let mut runs: Vec<Vec<Finding>> = paths.iter().map(|_| Vec::new()).collect();
+    for f in batches.into_iter().flatten().filter_map(|f| leveled(ws, f)) {
+        // Every kept finding's path was counted above.
+        if let Ok(i) = paths.binary_search_by(|p| p.as_str().cmp(&f.path)) {
+            if runs[i].capacity() == 0 {
+                runs[i].reserve_exact(sizes[i]);
             }
-            // Stable: findings at one place keep the order their rule gave (pack order, say).
-            findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-            findings.dedup();
-            findings
-        })
-        .collect();
+            runs[i].push(f);
+        }
+    }
+    // Settle each file on its own thread.
+    runs.par_iter_mut()
+        .zip(paths.par_iter())
+        .for_each(|(findings, path)| settle(ws, today, path, findings));
+    runs.retain(|run| !run.is_empty());
+    runs
+}
+
+/// The level settings give a finding's rule; None when they turn it off.
+fn level(ws: &Workspace, f: &Finding) -> Option<crate::model::Severity> {
+    ws.settings.severity(f.code, f.severity)
+}
+
+/// A finding at the level settings give its rule, or None when they turn it off.
+fn leveled(ws: &Workspace, mut f: Finding) -> Option<Finding> {
+    let severity = level(ws, &f)?;
+    if ws.settings.rules.contains_key(f.code) {
+        f.severity = severity;
+    }
+    Some(f)
+}
+
+/// Settles all the (leveled, at least one) findings of the file at `path`: its suppression
+/// comments, then position order without duplicates.
+fn settle(ws: &Workspace, today: Date, path: &str, findings: &mut Vec<Finding>) {
+    if let (Some(file), Some(lines)) = (ws.file(path), ws.line_index(path)) {
+        let suppressions = suppressions_of(file);
+        suppressions.apply(path, lines, today, findings);
+        // Expired waivers obey rule levels too.
+        findings.retain(|f| level(ws, f).is_some());
+    }
+    // Stable: findings at one place keep the order their rule gave (pack order, say).
+    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    findings.dedup();
+}
+
+fn flatten(runs: Vec<Vec<Finding>>) -> Vec<Finding> {
     let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
     for run in runs {
         out.extend(run);
@@ -214,26 +248,33 @@ pub fn analyze_skipping(
     scope: &Scope,
     skip: &[&str],
 ) -> Result<Vec<Finding>, PackError> {
-    analyze_with(ws, today, scope, &Options { skip, fixes: true })
+    let options = Options { skip, fixes: true };
+    analyze_by_file(ws, today, scope, &options).map(flatten)
 }
 
-/// [`analyze`] as `options` say. Without fixes the findings are the same but for their
-/// empty `fixes`, dedup included: a rule's fix follows from the rest of its finding,
-/// except for `missing-section`, which therefore always builds its fix.
-pub fn analyze_with(
+/// [`analyze`] as `options` say, each file's findings apart (see [`finish_by_file`]).
+/// Without fixes the findings are the same but for their empty `fixes`, dedup included:
+/// a rule's fix follows from the rest of its finding, except for `missing-section`, which
+/// therefore always builds its fix.
+pub fn analyze_by_file(
     ws: &Workspace,
     today: Date,
     scope: &Scope,
     options: &Options,
-) -> Result<Vec<Finding>, PackError> {
+) -> Result<Vec<Vec<Finding>>, PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
         Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
     };
-    let mut findings: Vec<Finding> = checklists
+    // Each batch without its growth slack: all of them are alive at once.
+    let shrunk = |mut batch: Vec<Finding>| {
+        batch.shrink_to_fit();
+        batch
+    };
+    let mut batches: Vec<Vec<Finding>> = checklists
         .par_iter()
-        .flat_map_iter(|p| check_checklist_with(ws, p, today, &packs, options))
+        .map(|p| shrunk(check_checklist_with(ws, p, today, &packs, options)))
         .collect();
     if matches!(scope, Scope::All) {
         let configs: Vec<&str> = ws
@@ -241,14 +282,13 @@ pub fn analyze_with(
             .filter(|(_, f)| f.config().is_some())
             .map(|(p, _)| p.as_str())
             .collect();
-        findings.extend(
+        batches.par_extend(
             configs
                 .par_iter()
-                .flat_map_iter(|p| check_config_with(ws, p, options))
-                .collect::<Vec<_>>(),
+                .map(|p| shrunk(check_config_with(ws, p, options))),
         );
     }
-    Ok(finish(ws, today, findings))
+    Ok(finish_by_file(ws, today, batches))
 }
 
 #[cfg(test)]
@@ -283,21 +323,25 @@ mod tests {
         let mut fixed = 0;
         for root in fixtures() {
             let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
-            let with = analyze_with(&ws, today(), &Scope::All, &Options::FULL).unwrap();
+            let with = analyze_by_file(&ws, today(), &Scope::All, &Options::FULL).unwrap();
             let options = Options {
                 skip: &[],
                 fixes: false,
             };
-            let without = analyze_with(&ws, today(), &Scope::All, &options).unwrap();
-            let stripped: Vec<Finding> = with
+            let without = analyze_by_file(&ws, today(), &Scope::All, &options).unwrap();
+            let stripped: Vec<Vec<Finding>> = with
                 .into_iter()
-                .map(|mut f| {
-                    fixed += usize::from(!f.fixes.is_empty());
-                    // Kept without fixes too (see `missing-section`).
-                    if f.code != "missing-section" {
-                        f.fixes.clear();
-                    }
-                    f
+                .map(|run| {
+                    run.into_iter()
+                        .map(|mut f| {
+                            fixed += usize::from(!f.fixes.is_empty());
+                            // Kept without fixes too (see `missing-section`).
+                            if f.code != "missing-section" {
+                                f.fixes.clear();
+                            }
+                            f
+                        })
+                        .collect()
                 })
                 .collect();
             assert_eq!(stripped, without, "{}", root.display());

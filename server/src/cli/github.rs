@@ -19,7 +19,7 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    for d in &report.diagnostics {
+    for d in report.diagnostics() {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

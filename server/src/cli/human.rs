@@ -157,7 +157,7 @@ fn write_checklist(out: &mut impl Write, c: &ChecklistOut, p: &Paint) -> io::Res
 
 pub fn write(out: &mut impl Write, report: &Report, quiet: bool, color: bool) -> io::Result<()> {
     let p = Paint(color);
-    for d in &report.diagnostics {
+    for d in report.diagnostics() {
         write_diagnostic(out, d, &p)?;
     }
     if quiet {

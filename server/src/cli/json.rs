@@ -123,7 +123,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         score: c.score.as_ref().map(|s| s.score),
         level: c.score.as_ref().and_then(|s| s.level).map(|l| l.as_str()),
     });
-    let diagnostics = report.diagnostics.iter().map(|d| Diagnostic {
+    let diagnostics = report.diagnostics().map(|d| Diagnostic {
         path: &d.path,
         line: d.start.line,
         column: d.start.column,

@@ -178,7 +178,7 @@ pub fn resolve_today(flag: Option<&str>) -> Result<Date, String> {
 
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let today = resolve_today(args.today.as_deref())?;
-    let report = Report::build(args, today, args.format == Format::Human)?;
+    let report = Report::build(args, today)?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Human => human::write(&mut out, &report, args.quiet, human::use_color()),

@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::CheckArgs;
-use crate::analysis::{analyze_with, Options, Scope};
+use super::{CheckArgs, Format};
+use crate::analysis::{analyze_by_file, Options, Scope};
 use crate::checklist::{Document, ItemState};
 use crate::date::Date;
 use crate::model::{Finding, Severity};
@@ -23,20 +24,21 @@ pub struct Position {
 
 #[derive(Debug, Clone)]
 pub struct RelatedOut {
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub message: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Relative to the first PATH argument, with `/`.
-    pub path: String,
+    /// Relative to the first PATH argument, with `/`; one copy shared by a file's diagnostics.
+    pub path: Arc<str>,
     pub start: Position,
     pub end: Position,
     pub severity: Severity,
     pub code: &'static str,
     pub message: String,
+    /// None when the format does not print it (JSON).
     pub help: Option<String>,
     pub related: Vec<RelatedOut>,
     /// The source lines the range covers (for snippets), with the first line's number.
@@ -90,7 +92,9 @@ pub struct Summary {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub checklists: Vec<ChecklistOut>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Each file's diagnostics, in path order (see [`Report::diagnostics`]): built one file
+    /// at a time, never copied into one list.
+    pub diagnostics_by_file: Vec<Vec<Diagnostic>>,
     pub summary: Summary,
     pub notes: Vec<String>,
 }
@@ -193,9 +197,30 @@ fn fnv1a(parts: &[&str]) -> u64 {
         })
 }
 
+/// What the chosen format prints beyond position, code and message: the rest is not kept.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    /// Source lines for snippets (human).
+    source: bool,
+    /// Help lines (all formats but JSON).
+    help: bool,
+    /// Fingerprints (SARIF).
+    fingerprint: bool,
+}
+
 impl Report {
-    /// Builds the report; `with_source` keeps the source lines that human snippets show.
-    pub fn build(args: &CheckArgs, today: Date, with_source: bool) -> Result<Report, String> {
+    /// Every diagnostic, in file and position order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics_by_file.iter().flatten()
+    }
+
+    /// Builds the report, with what `args.format` prints.
+    pub fn build(args: &CheckArgs, today: Date) -> Result<Report, String> {
+        let wanted = Wanted {
+            source: args.format == Format::Human,
+            help: args.format != Format::Json,
+            fingerprint: args.format == Format::Sarif,
+        };
         let (base, jobs) = jobs(&args.paths)?;
         let mut report = Report::default();
         let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
@@ -212,6 +237,30 @@ impl Report {
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
             let loaded = started.elapsed();
+            let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
+            report.summary.files += ws.file_count();
+            report.notes.extend(ws.notes.iter().cloned());
+            // Checklist entries first: scoring them needs only the workspace, and its
+            // scratch memory is gone before the findings exist.
+            let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
+            let checklists: Vec<String> = match &job.scope {
+                Scope::All => ws.checklists().cloned().collect(),
+                Scope::Checklists(f) => f.clone(),
+            };
+            let mut entries: Vec<(&str, ChecklistOut)> = Vec::with_capacity(checklists.len());
+            for path in &checklists {
+                let (Some(doc), Some(lines)) = (
+                    ws.file(path).and_then(|f| f.document()),
+                    ws.line_index(path),
+                ) else {
+                    continue;
+                };
+                let mut entry = checklist_entry(&out_path(path), doc, lines);
+                add_score(&mut entry, &ws, path, &packs);
+                entries.push((path, entry));
+            }
+            report.summary.checklists += checklists.len();
+            let scored = started.elapsed();
             // Without --include-hints, a rule whose findings all end up hints (its default
             // severity is hint, no setting raises it, and it never sets another one: only
             // `unchecked`, one finding per open task) need not run at all.
@@ -234,77 +283,56 @@ impl Report {
                 skip: &hidden,
                 fixes: false,
             };
-            let findings =
-                analyze_with(&ws, today, &job.scope, &options).map_err(|e| e.to_string())?;
-            let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
+            let runs =
+                analyze_by_file(&ws, today, &job.scope, &options).map_err(|e| e.to_string())?;
+            // Each file's findings become its diagnostics on one thread, and are dropped as
+            // they go.
+            let files: Vec<FileOut> = runs
+                .into_par_iter()
+                .map(|mut run| {
+                    if !args.include_hints {
+                        run.retain(|f| f.severity != Severity::Hint);
+                    }
+                    convert_run(&ws, &out_path, run, wanted)
+                })
+                .collect();
             report.notes.push(format!(
-                "{}: {} files walked and parsed in {:.0?}, analysed in {:.0?}",
+                "{}: {} files walked and parsed in {:.0?}, checklists scored in {:.0?}, analysed in {:.0?}",
                 job.root.display(),
                 ws.file_count(),
                 loaded,
-                started.elapsed() - loaded
+                scored - loaded,
+                started.elapsed() - scored
             ));
-            let findings: Vec<Finding> = findings
-                .into_iter()
-                .filter(|f| args.include_hints || f.severity != Severity::Hint)
-                .collect();
-            let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
-            report.summary.files += ws.file_count();
-            report.notes.extend(ws.notes.iter().cloned());
-            let mut per_file: std::collections::HashMap<&str, [usize; 4]> =
-                std::collections::HashMap::new();
-            for f in &findings {
-                per_file.entry(f.path.as_str()).or_default()[f.severity as usize] += 1;
-            }
-            let checklists: Vec<String> = match &job.scope {
-                Scope::All => ws.checklists().cloned().collect(),
-                Scope::Checklists(f) => f.clone(),
-            };
-            for path in &checklists {
-                let Some(doc) = ws.file(path).and_then(|f| f.document()) else {
-                    continue;
-                };
-                let lines = ws
-                    .line_index(path)
-                    .expect("a parsed document has a line index");
-                let mut entry = checklist_entry(&out_path(path), doc, lines);
-                if let Some(counts) = per_file.get(path.as_str()) {
+            let per_file: std::collections::HashMap<&str, [usize; 4]> =
+                files.iter().map(|f| (f.path.as_str(), f.counts)).collect();
+            for (path, mut entry) in entries {
+                if let Some(counts) = per_file.get(path) {
                     [entry.errors, entry.warnings, entry.infos, entry.hints] = *counts;
                 }
-                add_score(&mut entry, &ws, path, &packs);
                 report.checklists.push(entry);
             }
-            report.summary.checklists += checklists.len();
-            // Findings come sorted by path: convert each file's run on its own thread, then
-            // count and number fingerprints in order.
-            let fingerprinted = args.format == super::Format::Sarif;
-            let mut runs: Vec<Vec<Finding>> = Vec::new();
-            for f in findings {
-                match runs.last_mut() {
-                    Some(run) if run[0].path == f.path => run.push(f),
-                    _ => runs.push(vec![f]),
+            drop(per_file);
+            // Count and number fingerprints in order.
+            report.diagnostics_by_file.reserve(files.len());
+            for file in files {
+                let mut diagnostics = file.diagnostics;
+                for d in &diagnostics {
+                    match d.severity {
+                        Severity::Error => report.summary.errors += 1,
+                        Severity::Warning => report.summary.warnings += 1,
+                        Severity::Info => report.summary.infos += 1,
+                        Severity::Hint => report.summary.hints += 1,
+                    }
                 }
-            }
-            let converted: Vec<Vec<(Diagnostic, u64)>> = runs
-                .into_par_iter()
-                .map(|run| convert_run(&ws, &out_path, run, with_source, fingerprinted))
-                .collect();
-            report
-                .diagnostics
-                .reserve(converted.iter().map(Vec::len).sum());
-            for (mut d, key) in converted.into_iter().flatten() {
-                match d.severity {
-                    Severity::Error => report.summary.errors += 1,
-                    Severity::Warning => report.summary.warnings += 1,
-                    Severity::Info => report.summary.infos += 1,
-                    Severity::Hint => report.summary.hints += 1,
-                }
-                if fingerprinted {
+                for (d, key) in diagnostics.iter_mut().zip(file.keys) {
                     let n = fingerprints.entry(key).or_insert(0);
                     *n += 1;
                     d.fingerprint = format!("{key:016x}:{n}");
                 }
-                report.diagnostics.push(d);
+                if !diagnostics.is_empty() {
+                    report.diagnostics_by_file.push(diagnostics);
+                }
             }
             if job_index + 1 == job_count {
                 // The process ends after the report is written: freeing every parsed file
@@ -316,24 +344,40 @@ impl Report {
     }
 }
 
-/// Diagnostics of one file's findings, each with its fingerprint key (0 unless
-/// `fingerprinted`: only SARIF prints fingerprints).
+/// One file's findings, converted.
+struct FileOut {
+    /// Workspace-relative path.
+    path: String,
+    /// Errors, warnings, infos and hints.
+    counts: [usize; 4],
+    diagnostics: Vec<Diagnostic>,
+    /// Fingerprint keys, one per diagnostic when wanted, else none.
+    keys: Vec<u64>,
+}
+
+/// Diagnostics of one file's findings (all in one file).
 fn convert_run(
     ws: &Workspace,
     out_path: &(impl Fn(&str) -> String + Sync),
     run: Vec<Finding>,
-    with_source: bool,
-    fingerprinted: bool,
-) -> Vec<(Diagnostic, u64)> {
-    let Some(first) = run.first() else {
-        return Vec::new();
+    wanted: Wanted,
+) -> FileOut {
+    let mut file = FileOut {
+        path: run.first().map(|f| f.path.clone()).unwrap_or_default(),
+        counts: [0; 4],
+        diagnostics: Vec::new(),
+        keys: Vec::new(),
     };
-    let (Some(text), Some(index)) = (ws.text(&first.path), ws.line_index(&first.path)) else {
-        return Vec::new();
+    let (Some(text), Some(index)) = (ws.text(&file.path), ws.line_index(&file.path)) else {
+        return file;
     };
-    let path = out_path(&first.path);
+    for f in &run {
+        file.counts[f.severity as usize] += 1;
+    }
+    // One copy of the path for all the file's diagnostics (and its related places).
+    let path: Arc<str> = Arc::from(out_path(&file.path));
     // Snippets of config files go out with secret values masked.
-    let config = ws.file(&first.path).and_then(|file| file.config());
+    let config = ws.file(&file.path).and_then(|f| f.config());
     let line_text = |l: usize| {
         let range = index.line_range(text, l - 1);
         match config {
@@ -341,7 +385,7 @@ fn convert_run(
             None => text[range].to_string(),
         }
     };
-    let mut out = Vec::with_capacity(run.len());
+    file.diagnostics.reserve_exact(run.len());
     for f in run {
         let start = position(index, text, f.range.start);
         let end_offset = if f.range.end > f.range.start {
@@ -350,20 +394,19 @@ fn convert_run(
             f.range.start
         };
         let end = position(index, text, end_offset);
-        let source: Vec<String> = if with_source {
+        let source: Vec<String> = if wanted.source {
             (start.line..=end.line).map(line_text).collect()
         } else {
             Vec::new()
         };
-        // The masked line, so not even a hash of a secret goes out.
-        let key = if fingerprinted {
-            fnv1a(&[f.code, &f.path, line_text(start.line).trim()])
-        } else {
-            0
-        };
+        if wanted.fingerprint {
+            // The masked line, so not even a hash of a secret goes out.
+            file.keys
+                .push(fnv1a(&[f.code, &f.path, line_text(start.line).trim()]));
+        }
         let related = f
             .related
-            .iter()
+            .into_iter()
             .map(|r| {
                 let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
                     (Some(t), Some(i)) => position(i, t, r.range.start).line,
@@ -373,30 +416,27 @@ fn convert_run(
                     path: if r.path == f.path {
                         path.clone()
                     } else {
-                        out_path(&r.path)
+                        Arc::from(out_path(&r.path))
                     },
                     line,
-                    message: r.message.clone(),
+                    message: r.message,
                 }
             })
             .collect();
-        out.push((
-            Diagnostic {
-                path: path.clone(),
-                start,
-                end,
-                severity: f.severity,
-                code: f.code,
-                message: f.message,
-                help: f.help,
-                related,
-                source,
-                fingerprint: String::new(),
-            },
-            key,
-        ));
+        file.diagnostics.push(Diagnostic {
+            path: path.clone(),
+            start,
+            end,
+            severity: f.severity,
+            code: f.code,
+            message: f.message,
+            help: if wanted.help { f.help } else { None },
+            related,
+            source,
+            fingerprint: String::new(),
+        });
     }
-    out
+    file
 }
 
 fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOut {

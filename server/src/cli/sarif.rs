@@ -30,8 +30,7 @@ pub fn to_value(report: &Report) -> Value {
         .collect();
     let rule_index = |code: &str| crate::rules::all().position(|r| r.code == code);
     let results: Vec<Value> = report
-        .diagnostics
-        .iter()
+        .diagnostics()
         .map(|d| {
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
@@ -45,7 +44,7 @@ pub fn to_value(report: &Report) -> Value {
                 "message": {"text": message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "SRCROOT"},
+                        "artifactLocation": {"uri": &*d.path, "uriBaseId": "SRCROOT"},
                         "region": {
                             "startLine": d.start.line,
                             "startColumn": d.start.column,
@@ -58,7 +57,7 @@ pub fn to_value(report: &Report) -> Value {
                     "id": i,
                     "message": {"text": r.message},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": r.path, "uriBaseId": "SRCROOT"},
+                        "artifactLocation": {"uri": &*r.path, "uriBaseId": "SRCROOT"},
                         "region": {"startLine": r.line},
                     },
                 })).collect::<Vec<_>>(),
