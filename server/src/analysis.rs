@@ -1,5 +1,7 @@
 //! Running the rules over a workspace: packs, rules, severities from settings, suppressions.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::date::Date;
@@ -291,6 +293,107 @@ pub fn analyze_by_file(
     Ok(finish_by_file(ws, today, batches))
 }
 
+/// [`analyze_by_file`] with each file's findings handed to `convert` (on the thread that
+/// has them) as soon as they are settled, and dropped: the results, one per file with
+/// findings, come in path order. For a caller that keeps something smaller than findings:
+/// the findings of all checklists never exist at once.
+///
+/// A checklist's findings in its own file are complete when its rules have run, as long as
+/// no other analysis adds to that file. Every rule's findings elsewhere are in config
+/// files, and a checklist named twice is settled with the rest; should another analysis
+/// add to a settled checklist anyway, everything is redone the plain way, so the results
+/// are always those of [`analyze_by_file`].
+pub fn analyze_converting<T: Send>(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    options: &Options,
+    convert: impl Fn(Vec<Finding>) -> T + Sync,
+) -> Result<Vec<T>, PackError> {
+    let packs = workspace_packs(ws)?;
+    let checklists: Vec<&str> = match scope {
+        Scope::All => ws.checklists().map(String::as_str).collect(),
+        Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
+    };
+    let mut named: HashMap<&str, usize> = HashMap::with_capacity(checklists.len());
+    for p in &checklists {
+        *named.entry(p).or_default() += 1;
+    }
+    // Per checklist: its own file's results, if settled early, and its other findings.
+    type Early<T> = Option<(String, T)>;
+    let analysed: Vec<(Early<T>, Vec<Finding>)> = checklists
+        .par_iter()
+        .map(|&p| {
+            let mut batch = check_checklist_with(ws, p, today, &packs, options);
+            if named.get(p) != Some(&1) {
+                batch.shrink_to_fit();
+                return (None, batch);
+            }
+            let (own, mut rest): (Vec<Finding>, Vec<Finding>) =
+                batch.into_iter().partition(|f| f.path == p);
+            rest.shrink_to_fit();
+            let mut own: Vec<Finding> = own.into_iter().filter_map(|f| leveled(ws, f)).collect();
+            if own.is_empty() {
+                return (None, rest);
+            }
+            settle(ws, today, p, &mut own);
+            if own.is_empty() {
+                return (None, rest);
+            }
+            (Some((p.to_string(), convert(own))), rest)
+        })
+        .collect();
+    let mut early: Vec<(String, T)> = Vec::new();
+    let mut batches: Vec<Vec<Finding>> = Vec::with_capacity(analysed.len());
+    for (settled, rest) in analysed {
+        early.extend(settled);
+        batches.push(rest);
+    }
+    if matches!(scope, Scope::All) {
+        let configs: Vec<&str> = ws
+            .files()
+            .filter(|(_, f)| f.config().is_some())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        batches.par_extend(configs.par_iter().map(|p| {
+            let mut batch = check_config_with(ws, p, options);
+            batch.shrink_to_fit();
+            batch
+        }));
+    }
+    let settled_early = |path: &str| named.get(path) == Some(&1);
+    if batches
+        .iter()
+        .flatten()
+        .any(|f| settled_early(&f.path) && level(ws, f).is_some())
+    {
+        drop(early);
+        drop(batches);
+        let runs = analyze_by_file(ws, today, scope, options)?;
+        return Ok(runs.into_par_iter().map(&convert).collect());
+    }
+    let runs = finish_by_file(ws, today, batches);
+    let mut late: Vec<(String, T)> = runs
+        .into_par_iter()
+        .map(|run| {
+            let path = run.first().map(|f| f.path.clone()).unwrap_or_default();
+            (path, convert(run))
+        })
+        .collect();
+    // Both in path order, with no path in both (checked above).
+    early.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::with_capacity(early.len() + late.len());
+    let mut late_iter = late.drain(..).peekable();
+    for (path, result) in early {
+        while let Some((_, r)) = late_iter.next_if(|(l, _)| *l < path) {
+            out.push(r);
+        }
+        out.push(result);
+    }
+    out.extend(late_iter.map(|(_, r)| r));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -347,5 +450,31 @@ mod tests {
             assert_eq!(stripped, without, "{}", root.display());
         }
         assert!(fixed > 10, "the fixtures have fixes to drop: {fixed}");
+    }
+
+    #[test]
+    fn converting_as_files_settle_gives_what_analyze_by_file_gives() {
+        for root in fixtures() {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            let mut scopes = vec![Scope::All];
+            // A checklist named twice is settled with the rest, not on its own.
+            if let Some(first) = ws.checklists().next() {
+                let named: Vec<String> = ws.checklists().cloned().collect();
+                scopes.push(Scope::Checklists(named));
+                scopes.push(Scope::Checklists(vec![first.clone(), first.clone()]));
+            }
+            for scope in &scopes {
+                let plain = analyze_by_file(&ws, today(), scope, &Options::FULL).unwrap();
+                let converted =
+                    analyze_converting(&ws, today(), scope, &Options::FULL, |run| run).unwrap();
+                assert_eq!(plain, converted, "{} {scope:?}", root.display());
+                assert_eq!(
+                    flatten(plain),
+                    analyze(&ws, today(), scope).unwrap_or_default(),
+                    "{} {scope:?}",
+                    root.display()
+                );
+            }
+        }
     }
 }

@@ -4,10 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::{CheckArgs, Format};
-use crate::analysis::{analyze_by_file, Options, Scope};
+use crate::analysis::{analyze_converting, Options, Scope};
 use crate::checklist::{Document, ItemState};
 use crate::date::Date;
 use crate::model::{Finding, Severity};
@@ -278,24 +276,19 @@ impl Report {
                     .map(|i| i.code)
                     .collect()
             };
-            // No format prints fixes: the findings go without.
+            // No format prints fixes: the findings go without. Each file's findings become
+            // its diagnostics as soon as they are settled, on the thread that has them.
             let options = Options {
                 skip: &hidden,
                 fixes: false,
             };
-            let runs =
-                analyze_by_file(&ws, today, &job.scope, &options).map_err(|e| e.to_string())?;
-            // Each file's findings become its diagnostics on one thread, and are dropped as
-            // they go.
-            let files: Vec<FileOut> = runs
-                .into_par_iter()
-                .map(|mut run| {
-                    if !args.include_hints {
-                        run.retain(|f| f.severity != Severity::Hint);
-                    }
-                    convert_run(&ws, &out_path, run, wanted)
-                })
-                .collect();
+            let files = analyze_converting(&ws, today, &job.scope, &options, |mut run| {
+                if !args.include_hints {
+                    run.retain(|f| f.severity != Severity::Hint);
+                }
+                convert_run(&ws, &out_path, run, wanted)
+            })
+            .map_err(|e| e.to_string())?;
             report.notes.push(format!(
                 "{}: {} files walked and parsed in {:.0?}, checklists scored in {:.0?}, analysed in {:.0?}",
                 job.root.display(),
