@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{CheckArgs, Format};
 use crate::analysis::{analyze_converting, Options, Scope};
 use crate::checklist::{Document, ItemState};
@@ -245,18 +247,17 @@ impl Report {
                 Scope::All => ws.checklists().cloned().collect(),
                 Scope::Checklists(f) => f.clone(),
             };
-            let mut entries: Vec<(&str, ChecklistOut)> = Vec::with_capacity(checklists.len());
-            for path in &checklists {
-                let (Some(doc), Some(lines)) = (
-                    ws.file(path).and_then(|f| f.document()),
-                    ws.line_index(path),
-                ) else {
-                    continue;
-                };
-                let mut entry = checklist_entry(&out_path(path), doc, lines);
-                add_score(&mut entry, &ws, path, &packs);
-                entries.push((path, entry));
-            }
+            // One checklist per thread: scoring maps every document to the packs.
+            let entries: Vec<(&str, ChecklistOut)> = checklists
+                .par_iter()
+                .filter_map(|path| {
+                    let doc = ws.file(path).and_then(|f| f.document())?;
+                    let lines = ws.line_index(path)?;
+                    let mut entry = checklist_entry(&out_path(path), doc, lines);
+                    add_score(&mut entry, &ws, path, &packs);
+                    Some((path.as_str(), entry))
+                })
+                .collect();
             report.summary.checklists += checklists.len();
             let scored = started.elapsed();
             // Without --include-hints, a rule whose findings all end up hints (its default
