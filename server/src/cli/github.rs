@@ -25,7 +25,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info | Severity::Hint => "notice",
         };
-        let mut message = d.message.clone();
+        let mut message = d.message.to_string();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);

@@ -32,7 +32,7 @@ pub fn to_value(report: &Report) -> Value {
     let results: Vec<Value> = report
         .diagnostics()
         .map(|d| {
-            let mut message = d.message.clone();
+            let mut message = d.message.to_string();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
                 message.push_str(help);
@@ -61,7 +61,7 @@ pub fn to_value(report: &Report) -> Value {
                         "region": {"startLine": r.line},
                     },
                 })).collect::<Vec<_>>(),
-                "partialFingerprints": {"readiness/v1": d.fingerprint},
+                "partialFingerprints": {"readiness/v1": d.fingerprint.as_deref().unwrap_or_default()},
             })
         })
         .collect();
