@@ -200,9 +200,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
             eprintln!("note: {note}");
         }
     }
-    Ok(if report.summary.errors > 0 {
+    let code = if report.summary.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process ends here: freeing tens of thousands of diagnostics one by one would
+    // only cost time, as for the workspace (see `Report::build`).
+    std::mem::forget(report);
+    Ok(code)
 }

@@ -16,15 +16,16 @@ static INFO: RuleInfo = RuleInfo {
 
 /// Booleans compare by meaning (`True`, `"yes"`, `1`); everything else exactly.
 fn normalize_bool(v: &str) -> Option<bool> {
-    match v
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'')
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "true" | "yes" | "on" | "1" => Some(true),
-        "false" | "no" | "off" | "0" => Some(false),
-        _ => None,
+    let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+    // Compared without a lower-cased copy: this runs for every required value and every
+    // production definition of its variable.
+    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "on", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "off", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
