@@ -298,18 +298,23 @@ pub fn analyze_by_file(
 /// findings, come in path order. For a caller that keeps something smaller than findings:
 /// the findings of all checklists never exist at once.
 ///
+/// `each_checklist` runs for each checklist in scope right after its rules, on the same
+/// thread, where the rules' per-document caches (the mapping of its lines to the packs)
+/// are still warm; its results come first, in scope order.
+///
 /// A checklist's findings in its own file are complete when its rules have run, as long as
 /// no other analysis adds to that file. Every rule's findings elsewhere are in config
 /// files, and a checklist named twice is settled with the rest; should another analysis
 /// add to a settled checklist anyway, everything is redone the plain way, so the results
 /// are always those of [`analyze_by_file`].
-pub fn analyze_converting<T: Send>(
+pub fn analyze_converting<E: Send, T: Send>(
     ws: &Workspace,
     today: Date,
     scope: &Scope,
     options: &Options,
+    each_checklist: impl Fn(&str) -> E + Sync,
     convert: impl Fn(Vec<Finding>) -> T + Sync,
-) -> Result<Vec<T>, PackError> {
+) -> Result<(Vec<E>, Vec<T>), PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
@@ -319,33 +324,43 @@ pub fn analyze_converting<T: Send>(
     for p in &checklists {
         *named.entry(p).or_default() += 1;
     }
-    // Per checklist: its own file's results, if settled early, and its other findings.
     type Early<T> = Option<(String, T)>;
-    let analysed: Vec<(Early<T>, Vec<Finding>)> = checklists
+    // A checklist's findings: its own file's results when they can be settled now, and the
+    // findings to settle with the rest.
+    let settle_early = |p: &str, mut batch: Vec<Finding>| -> (Early<T>, Vec<Finding>) {
+        if named.get(p) != Some(&1) {
+            batch.shrink_to_fit();
+            return (None, batch);
+        }
+        let (own, mut rest): (Vec<Finding>, Vec<Finding>) =
+            batch.into_iter().partition(|f| f.path == p);
+        rest.shrink_to_fit();
+        let mut own: Vec<Finding> = own.into_iter().filter_map(|f| leveled(ws, f)).collect();
+        if own.is_empty() {
+            return (None, rest);
+        }
+        settle(ws, today, p, &mut own);
+        if own.is_empty() {
+            return (None, rest);
+        }
+        (Some((p.to_string(), convert(own))), rest)
+    };
+    // Per checklist: `each_checklist`'s result, its own file's results if settled early, and
+    // its other findings.
+    let analysed: Vec<(E, Early<T>, Vec<Finding>)> = checklists
         .par_iter()
         .map(|&p| {
-            let mut batch = check_checklist_with(ws, p, today, &packs, options);
-            if named.get(p) != Some(&1) {
-                batch.shrink_to_fit();
-                return (None, batch);
-            }
-            let (own, mut rest): (Vec<Finding>, Vec<Finding>) =
-                batch.into_iter().partition(|f| f.path == p);
-            rest.shrink_to_fit();
-            let mut own: Vec<Finding> = own.into_iter().filter_map(|f| leveled(ws, f)).collect();
-            if own.is_empty() {
-                return (None, rest);
-            }
-            settle(ws, today, p, &mut own);
-            if own.is_empty() {
-                return (None, rest);
-            }
-            (Some((p.to_string(), convert(own))), rest)
+            let batch = check_checklist_with(ws, p, today, &packs, options);
+            let each = each_checklist(p);
+            let (early, rest) = settle_early(p, batch);
+            (each, early, rest)
         })
         .collect();
+    let mut each: Vec<E> = Vec::with_capacity(analysed.len());
     let mut early: Vec<(String, T)> = Vec::new();
     let mut batches: Vec<Vec<Finding>> = Vec::with_capacity(analysed.len());
-    for (settled, rest) in analysed {
+    for (e, settled, rest) in analysed {
+        each.push(e);
         early.extend(settled);
         batches.push(rest);
     }
@@ -370,7 +385,7 @@ pub fn analyze_converting<T: Send>(
         drop(early);
         drop(batches);
         let runs = analyze_by_file(ws, today, scope, options)?;
-        return Ok(runs.into_par_iter().map(&convert).collect());
+        return Ok((each, runs.into_par_iter().map(&convert).collect()));
     }
     let runs = finish_by_file(ws, today, batches);
     let mut late: Vec<(String, T)> = runs
@@ -391,7 +406,7 @@ pub fn analyze_converting<T: Send>(
         out.push(result);
     }
     out.extend(late_iter.map(|(_, r)| r));
-    Ok(out)
+    Ok((each, out))
 }
 
 #[cfg(test)]
@@ -465,9 +480,21 @@ mod tests {
             }
             for scope in &scopes {
                 let plain = analyze_by_file(&ws, today(), scope, &Options::FULL).unwrap();
-                let converted =
-                    analyze_converting(&ws, today(), scope, &Options::FULL, |run| run).unwrap();
+                let (each, converted) = analyze_converting(
+                    &ws,
+                    today(),
+                    scope,
+                    &Options::FULL,
+                    str::to_string,
+                    |run| run,
+                )
+                .unwrap();
                 assert_eq!(plain, converted, "{} {scope:?}", root.display());
+                let named: Vec<String> = match scope {
+                    Scope::All => ws.checklists().cloned().collect(),
+                    Scope::Checklists(paths) => paths.clone(),
+                };
+                assert_eq!(each, named, "{} {scope:?}", root.display());
                 assert_eq!(
                     flatten(plain),
                     analyze(&ws, today(), scope).unwrap_or_default(),

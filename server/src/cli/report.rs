@@ -4,8 +4,6 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::{CheckArgs, Format};
 use crate::analysis::{analyze_converting, Options, Scope};
 use crate::checklist::{Document, ItemState};
@@ -240,26 +238,12 @@ impl Report {
             let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
             report.summary.files += ws.file_count();
             report.notes.extend(ws.notes.iter().cloned());
-            // Checklist entries first: scoring them needs only the workspace, and its
-            // scratch memory is gone before the findings exist.
             let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
             let checklists: Vec<String> = match &job.scope {
                 Scope::All => ws.checklists().cloned().collect(),
                 Scope::Checklists(f) => f.clone(),
             };
-            // One checklist per thread: scoring maps every document to the packs.
-            let entries: Vec<(&str, ChecklistOut)> = checklists
-                .par_iter()
-                .filter_map(|path| {
-                    let doc = ws.file(path).and_then(|f| f.document())?;
-                    let lines = ws.line_index(path)?;
-                    let mut entry = checklist_entry(&out_path(path), doc, lines);
-                    add_score(&mut entry, &ws, path, &packs);
-                    Some((path.as_str(), entry))
-                })
-                .collect();
             report.summary.checklists += checklists.len();
-            let scored = started.elapsed();
             // Without --include-hints, a rule whose findings all end up hints (its default
             // severity is hint, no setting raises it, and it never sets another one: only
             // `unchecked`, one finding per open task) need not run at all.
@@ -278,30 +262,48 @@ impl Report {
                     .collect()
             };
             // No format prints fixes: the findings go without. Each file's findings become
-            // its diagnostics as soon as they are settled, on the thread that has them.
+            // its diagnostics as soon as they are settled, on the thread that has them. Each
+            // checklist's entry is made right after its rules, on the same thread: scoring maps
+            // its lines to the packs as the rules did, and that mapping is kept for the last
+            // document of a thread.
             let options = Options {
                 skip: &hidden,
                 fixes: false,
             };
-            let files = analyze_converting(&ws, today, &job.scope, &options, |mut run| {
-                if !args.include_hints {
-                    run.retain(|f| f.severity != Severity::Hint);
-                }
-                convert_run(&ws, &out_path, run, wanted)
-            })
+            let (entries, files) = analyze_converting(
+                &ws,
+                today,
+                &job.scope,
+                &options,
+                |path| {
+                    let doc = ws.file(path).and_then(|f| f.document())?;
+                    let lines = ws.line_index(path)?;
+                    let mut entry = checklist_entry(&out_path(path), doc, lines);
+                    add_score(&mut entry, &ws, path, &packs);
+                    Some(entry)
+                },
+                |mut run| {
+                    if !args.include_hints {
+                        run.retain(|f| f.severity != Severity::Hint);
+                    }
+                    convert_run(&ws, &out_path, run, wanted)
+                },
+            )
             .map_err(|e| e.to_string())?;
             report.notes.push(format!(
-                "{}: {} files walked and parsed in {:.0?}, checklists scored in {:.0?}, analysed in {:.0?}",
+                "{}: {} files walked and parsed in {:.0?}, analysed and scored in {:.0?}",
                 job.root.display(),
                 ws.file_count(),
                 loaded,
-                scored - loaded,
-                started.elapsed() - scored
+                started.elapsed() - loaded
             ));
             let per_file: std::collections::HashMap<&str, [usize; 4]> =
                 files.iter().map(|f| (f.path.as_str(), f.counts)).collect();
-            for (path, mut entry) in entries {
-                if let Some(counts) = per_file.get(path) {
+            for (path, entry) in checklists.iter().zip(entries) {
+                let Some(mut entry) = entry else {
+                    continue;
+                };
+                if let Some(counts) = per_file.get(path.as_str()) {
                     [entry.errors, entry.warnings, entry.infos, entry.hints] = *counts;
                 }
                 report.checklists.push(entry);
