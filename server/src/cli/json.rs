@@ -123,8 +123,8 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         score: c.score.as_ref().map(|s| s.score),
         level: c.score.as_ref().and_then(|s| s.level).map(|l| l.as_str()),
     });
-    let diagnostics = report.diagnostics().map(|d| Diagnostic {
-        path: &d.path,
+    let diagnostics = report.diagnostics().map(|(path, d)| Diagnostic {
+        path,
         line: d.start.line,
         column: d.start.column,
         end_line: d.end.line,

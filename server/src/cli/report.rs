@@ -27,23 +27,56 @@ pub struct RelatedOut {
     pub message: String,
 }
 
+/// One finding as the report prints it. Its file's path is kept once for all of them (see
+/// [`FileDiagnostics`]), and what only some formats print is boxed apart ([`Extra`]):
+/// a large check keeps tens of thousands of these until the report is written.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Relative to the first PATH argument, with `/`; one copy shared by a file's diagnostics.
-    pub path: Arc<str>,
     pub start: Position,
     pub end: Position,
     pub severity: Severity,
     pub code: &'static str,
     pub message: Box<str>,
-    /// None when the format does not print it (JSON).
-    pub help: Option<Box<str>>,
     pub related: Box<[RelatedOut]>,
-    /// The source lines the range covers (for snippets), with the first line's number.
+    /// None when the format prints none of it (JSON).
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The parts of a diagnostic that only some formats print.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// All formats but JSON.
+    pub help: Option<Box<str>>,
+    /// Human: the source lines the range covers (for snippets), from the start line.
     pub source: Box<[String]>,
-    /// Stable across runs: code, path and the trimmed source line, plus an occurrence count.
-    /// Only filled for SARIF, the one format that prints it.
+    /// SARIF: stable across runs (code, path and the trimmed source line, plus an
+    /// occurrence count).
     pub fingerprint: Option<Box<str>>,
+}
+
+impl Diagnostic {
+    pub fn help(&self) -> Option<&str> {
+        self.extra.as_ref()?.help.as_deref()
+    }
+
+    pub fn source(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |e| &e.source)
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.fingerprint.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// One file's diagnostics, in position order.
+#[derive(Debug, Clone)]
+pub struct FileDiagnostics {
+    /// Relative to the first PATH argument, with `/`.
+    pub path: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -92,7 +125,7 @@ pub struct Report {
     pub checklists: Vec<ChecklistOut>,
     /// Each file's diagnostics, in path order (see [`Report::diagnostics`]): built one file
     /// at a time, never copied into one list.
-    pub diagnostics_by_file: Vec<Vec<Diagnostic>>,
+    pub files: Vec<FileDiagnostics>,
     pub summary: Summary,
     pub notes: Vec<String>,
 }
@@ -207,9 +240,11 @@ struct Wanted {
 }
 
 impl Report {
-    /// Every diagnostic, in file and position order.
-    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics_by_file.iter().flatten()
+    /// Every diagnostic with its file's path, in file and position order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.diagnostics.iter().map(|d| (&*f.path, d)))
     }
 
     /// Builds the report, with what `args.format` prints.
@@ -310,10 +345,12 @@ impl Report {
             }
             drop(per_file);
             // Count and number fingerprints in order.
-            report.diagnostics_by_file.reserve(files.len());
+            report.files.reserve(files.len());
             for file in files {
-                let mut diagnostics = file.diagnostics;
-                for d in &diagnostics {
+                let Some(mut out) = file.out else {
+                    continue;
+                };
+                for d in &out.diagnostics {
                     match d.severity {
                         Severity::Error => report.summary.errors += 1,
                         Severity::Warning => report.summary.warnings += 1,
@@ -321,13 +358,14 @@ impl Report {
                         Severity::Hint => report.summary.hints += 1,
                     }
                 }
-                for (d, key) in diagnostics.iter_mut().zip(file.keys) {
+                for (d, key) in out.diagnostics.iter_mut().zip(file.keys) {
                     let n = fingerprints.entry(key).or_insert(0);
                     *n += 1;
-                    d.fingerprint = Some(format!("{key:016x}:{n}").into());
+                    d.extra.get_or_insert_default().fingerprint =
+                        Some(format!("{key:016x}:{n}").into());
                 }
-                if !diagnostics.is_empty() {
-                    report.diagnostics_by_file.push(diagnostics);
+                if !out.diagnostics.is_empty() {
+                    report.files.push(out);
                 }
             }
             if job_index + 1 == job_count {
@@ -346,7 +384,8 @@ struct FileOut {
     path: String,
     /// Errors, warnings, infos and hints.
     counts: [usize; 4],
-    diagnostics: Vec<Diagnostic>,
+    /// None when the file cannot be read any more.
+    out: Option<FileDiagnostics>,
     /// Fingerprint keys, one per diagnostic when wanted, else none.
     keys: Vec<u64>,
 }
@@ -361,7 +400,7 @@ fn convert_run(
     let mut file = FileOut {
         path: run.first().map(|f| f.path.clone()).unwrap_or_default(),
         counts: [0; 4],
-        diagnostics: Vec::new(),
+        out: None,
         keys: Vec::new(),
     };
     let (Some(text), Some(index)) = (ws.text(&file.path), ws.line_index(&file.path)) else {
@@ -381,7 +420,7 @@ fn convert_run(
             None => text[range].to_string(),
         }
     };
-    file.diagnostics.reserve_exact(run.len());
+    let mut diagnostics = Vec::with_capacity(run.len());
     for f in run {
         let start = position(index, text, f.range.start);
         let end_offset = if f.range.end > f.range.start {
@@ -390,16 +429,22 @@ fn convert_run(
             f.range.start
         };
         let end = position(index, text, end_offset);
-        let source: Box<[String]> = if wanted.source {
-            (start.line..=end.line).map(line_text).collect()
-        } else {
-            Box::default()
-        };
         if wanted.fingerprint {
             // The masked line, so not even a hash of a secret goes out.
             file.keys
                 .push(fnv1a(&[f.code, &f.path, line_text(start.line).trim()]));
         }
+        let extra = (wanted.help || wanted.source || wanted.fingerprint).then(|| {
+            Box::new(Extra {
+                help: f.help.filter(|_| wanted.help).map(String::into_boxed_str),
+                source: if wanted.source {
+                    (start.line..=end.line).map(line_text).collect()
+                } else {
+                    Box::default()
+                },
+                fingerprint: None,
+            })
+        });
         let related = f
             .related
             .into_iter()
@@ -419,20 +464,18 @@ fn convert_run(
                 }
             })
             .collect();
-        file.diagnostics.push(Diagnostic {
-            path: path.clone(),
+        diagnostics.push(Diagnostic {
             start,
             end,
             severity: f.severity,
             code: f.code,
             // Boxed: without the slack `format!` leaves, ~a third of a message.
             message: f.message.into_boxed_str(),
-            help: f.help.filter(|_| wanted.help).map(String::into_boxed_str),
             related,
-            source,
-            fingerprint: None,
+            extra,
         });
     }
+    file.out = Some(FileDiagnostics { path, diagnostics });
     file
 }
 
@@ -454,7 +497,7 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
             .filter(|r| r.state == ItemState::Partial)
             .count(),
     };
-    let sections = doc
+    let mut sections: Vec<SectionOut> = doc
         .headings
         .iter()
         .filter_map(|h| {
@@ -479,6 +522,8 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
             })
         })
         .collect();
+    // Kept until the report is written, for every checklist.
+    sections.shrink_to_fit();
     ChecklistOut {
         path: path.to_string(),
         tasks,

@@ -31,9 +31,9 @@ pub fn to_value(report: &Report) -> Value {
     let rule_index = |code: &str| crate::rules::all().position(|r| r.code == code);
     let results: Vec<Value> = report
         .diagnostics()
-        .map(|d| {
+        .map(|(path, d)| {
             let mut message = d.message.to_string();
-            if let Some(help) = &d.help {
+            if let Some(help) = d.help() {
                 message.push_str("\nhelp: ");
                 message.push_str(help);
             }
@@ -44,7 +44,7 @@ pub fn to_value(report: &Report) -> Value {
                 "message": {"text": message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": &*d.path, "uriBaseId": "SRCROOT"},
+                        "artifactLocation": {"uri": path, "uriBaseId": "SRCROOT"},
                         "region": {
                             "startLine": d.start.line,
                             "startColumn": d.start.column,
@@ -61,7 +61,7 @@ pub fn to_value(report: &Report) -> Value {
                         "region": {"startLine": r.line},
                     },
                 })).collect::<Vec<_>>(),
-                "partialFingerprints": {"readiness/v1": d.fingerprint.as_deref().unwrap_or_default()},
+                "partialFingerprints": {"readiness/v1": d.fingerprint()},
             })
         })
         .collect();
