@@ -179,14 +179,19 @@ pub fn resolve_today(flag: Option<&str>) -> Result<Date, String> {
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let today = resolve_today(args.today.as_deref())?;
     let report = Report::build(args, today)?;
-    let mut out = std::io::stdout().lock();
+    // Locked stdout flushes at every newline: one write(2) per line of a report that can
+    // run to a million lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = match args.format {
         Format::Human => human::write(&mut out, &report, args.quiet, human::use_color()),
         Format::Json => json::write(&mut out, &report),
         Format::Sarif => sarif::write(&mut out, &report),
         Format::Github => github::write(&mut out, &report),
     };
-    written.map_err(|e| format!("cannot write the report: {e}"))?;
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    drop(out);
     if args.format == Format::Github {
         if let Ok(summary_path) = std::env::var("GITHUB_STEP_SUMMARY") {
             if !summary_path.is_empty() {
