@@ -272,7 +272,6 @@ impl Report {
             let loaded = started.elapsed();
             let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
             report.summary.files += ws.file_count();
-            report.notes.extend(ws.notes.iter().cloned());
             let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
             let checklists: Vec<String> = match &job.scope {
                 Scope::All => ws.checklists().cloned().collect(),
@@ -332,6 +331,7 @@ impl Report {
                 loaded,
                 started.elapsed() - loaded
             ));
+            report.notes.extend(ws.notes.iter().cloned());
             let per_file: std::collections::HashMap<&str, [usize; 4]> =
                 files.iter().map(|f| (f.path.as_str(), f.counts)).collect();
             for (path, entry) in checklists.iter().zip(entries) {
@@ -403,12 +403,13 @@ fn convert_run(
         out: None,
         keys: Vec::new(),
     };
-    let (Some(text), Some(index)) = (ws.text(&file.path), ws.line_index(&file.path)) else {
-        return file;
-    };
+    // Counted even if the file cannot be shown any more (then it has no diagnostics).
     for f in &run {
         file.counts[f.severity as usize] += 1;
     }
+    let (Some(text), Some(index)) = (ws.text(&file.path), ws.line_index(&file.path)) else {
+        return file;
+    };
     // One copy of the path for all the file's diagnostics (and its related places).
     let path: Arc<str> = Arc::from(out_path(&file.path));
     // Snippets of config files go out with secret values masked.
