@@ -1,5 +1,7 @@
 //! Running the rules over a workspace: packs, rules, severities from settings, suppressions.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::date::Date;
@@ -28,10 +30,29 @@ pub fn workspace_packs(ws: &Workspace) -> Result<Vec<Pack>, PackError> {
     packs::resolve(&names, &ws.root)
 }
 
+/// What a caller wants of an analysis beyond the findings themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Codes of rules not to run.
+    pub skip: &'a [&'a str],
+    /// Whether findings carry their ready-made fixes. Only the language server offers
+    /// them; no CLI format prints them, and building them (titles, edits, whole rendered
+    /// templates) cost a large check about a third of its findings' memory.
+    pub fixes: bool,
+}
+
+impl Options<'_> {
+    /// Every rule, with fixes: what the language server asks for.
+    pub const FULL: Options<'static> = Options {
+        skip: &[],
+        fixes: true,
+    };
+}
+
 /// Findings of one checklist (some of which may sit in config files it constrains),
 /// before severities and suppressions are applied.
 pub fn check_checklist(ws: &Workspace, path: &str, today: Date, packs: &[Pack]) -> Vec<Finding> {
-    check_checklist_skipping(ws, path, today, packs, &[])
+    check_checklist_with(ws, path, today, packs, &Options::FULL)
 }
 
 /// [`check_checklist`] without the rules whose codes are in `skip`.
@@ -41,6 +62,17 @@ pub fn check_checklist_skipping(
     today: Date,
     packs: &[Pack],
     skip: &[&str],
+) -> Vec<Finding> {
+    check_checklist_with(ws, path, today, packs, &Options { skip, fixes: true })
+}
+
+/// [`check_checklist`] as `options` say.
+pub fn check_checklist_with(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    options: &Options,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
@@ -70,9 +102,10 @@ pub fn check_checklist_skipping(
         today,
         packs,
         sections: &sections,
+        fixes: options.fixes,
     };
     for rule in RULES {
-        if !skip.contains(&rule.info().code) {
+        if !options.skip.contains(&rule.info().code) {
             rule.check_checklist(&cx, &mut out);
         }
     }
@@ -81,6 +114,11 @@ pub fn check_checklist_skipping(
 
 /// Findings of one config file (secrets), before severities and suppressions.
 pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
+    check_config_with(ws, path, &Options::FULL)
+}
+
+/// [`check_config`] as `options` say.
+pub fn check_config_with(ws: &Workspace, path: &str, options: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(file) = ws.file(path) else {
         return out;
@@ -94,50 +132,87 @@ pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
         text,
         config,
         profile: file.profile,
+        fixes: options.fixes,
     };
     for rule in RULES {
-        rule.check_config(&cx, &mut out);
+        if !options.skip.contains(&rule.info().code) {
+            rule.check_config(&cx, &mut out);
+        }
     }
     out
 }
 
 /// Applies rule levels from settings and the suppression comments of each file, then sorts.
-pub fn finish(ws: &Workspace, today: Date, mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.retain_mut(|f| {
-        let Some(severity) = ws.settings.severity(f.code, f.severity) else {
-            return false;
-        };
-        if ws.settings.rules.contains_key(f.code) {
-            f.severity = severity;
+pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Finding> {
+    flatten(finish_by_file(ws, today, vec![findings]))
+}
+
+/// [`finish`] of findings that come in batches (one per checklist, say), giving each file's
+/// findings apart, in path order: what a caller that handles one file at a time wants,
+/// without the findings ever being held twice.
+pub fn finish_by_file(
+    ws: &Workspace,
+    today: Date,
+    batches: Vec<Vec<Finding>>,
+) -> Vec<Vec<Finding>> {
+    // Group by file, keeping the order findings came in within a file. Counting first lets
+    // each file's list be allocated at its size when its first finding comes, while the
+    // batches before are already gone: each finding is moved once, never held twice.
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in batches.iter().flatten() {
+        if level(ws, f).is_some() {
+            *counts.entry(f.path.as_str()).or_default() += 1;
         }
-        true
-    });
-    // Group by file, keeping the order findings came in within a file (a stable sort), then
-    // settle each file on its own thread.
-    findings.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut runs: Vec<Vec<Finding>> = Vec::new();
-    while let Some(last) = findings.last() {
-        let start = findings.partition_point(|f| f.path < last.path);
-        runs.push(findings.split_off(start));
     }
-    drop(findings);
-    runs.reverse();
-    let runs: Vec<Vec<Finding>> = runs
-        .into_par_iter()
-        .map(|mut findings| {
-            let path = findings[0].path.clone();
-            if let (Some(file), Some(lines)) = (ws.file(&path), ws.line_index(&path)) {
-                let suppressions = suppressions_of(file);
-                suppressions.apply(&path, lines, today, &mut findings);
-                // Expired waivers obey rule levels too.
-                findings.retain(|f| ws.settings.severity(f.code, f.severity).is_some());
+    let sizes: Vec<usize> = counts.values().copied().collect();
+    let paths: Vec<String> = counts.into_keys().map(str::to_string).collect();
+    let mut runs: Vec<Vec<Finding>> = paths.iter().map(|_| Vec::new()).collect();
+    for f in batches.into_iter().flatten().filter_map(|f| leveled(ws, f)) {
+        // Every kept finding's path was counted above.
+        if let Ok(i) = paths.binary_search_by(|p| p.as_str().cmp(&f.path)) {
+            if runs[i].capacity() == 0 {
+                runs[i].reserve_exact(sizes[i]);
             }
-            // Stable: findings at one place keep the order their rule gave (pack order, say).
-            findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-            findings.dedup();
-            findings
-        })
-        .collect();
+            runs[i].push(f);
+        }
+    }
+    // Settle each file on its own thread.
+    runs.par_iter_mut()
+        .zip(paths.par_iter())
+        .for_each(|(findings, path)| settle(ws, today, path, findings));
+    runs.retain(|run| !run.is_empty());
+    runs
+}
+
+/// The level settings give a finding's rule; None when they turn it off.
+fn level(ws: &Workspace, f: &Finding) -> Option<crate::model::Severity> {
+    ws.settings.severity(f.code, f.severity)
+}
+
+/// A finding at the level settings give its rule, or None when they turn it off.
+fn leveled(ws: &Workspace, mut f: Finding) -> Option<Finding> {
+    let severity = level(ws, &f)?;
+    if ws.settings.rules.contains_key(f.code) {
+        f.severity = severity;
+    }
+    Some(f)
+}
+
+/// Settles all the (leveled, at least one) findings of the file at `path`: its suppression
+/// comments, then position order without duplicates.
+fn settle(ws: &Workspace, today: Date, path: &str, findings: &mut Vec<Finding>) {
+    if let (Some(file), Some(lines)) = (ws.file(path), ws.line_index(path)) {
+        let suppressions = suppressions_of(file);
+        suppressions.apply(path, lines, today, findings);
+        // Expired waivers obey rule levels too.
+        findings.retain(|f| level(ws, f).is_some());
+    }
+    // Stable: findings at one place keep the order their rule gave (pack order, say).
+    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    findings.dedup();
+}
+
+fn flatten(runs: Vec<Vec<Finding>>) -> Vec<Finding> {
     let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
     for run in runs {
         out.extend(run);
@@ -175,14 +250,33 @@ pub fn analyze_skipping(
     scope: &Scope,
     skip: &[&str],
 ) -> Result<Vec<Finding>, PackError> {
+    let options = Options { skip, fixes: true };
+    analyze_by_file(ws, today, scope, &options).map(flatten)
+}
+
+/// [`analyze`] as `options` say, each file's findings apart (see [`finish_by_file`]).
+/// Without fixes the findings are the same but for their empty `fixes`, dedup included:
+/// a rule's fix follows from the rest of its finding, except for `missing-section`, which
+/// therefore always builds its fix.
+pub fn analyze_by_file(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    options: &Options,
+) -> Result<Vec<Vec<Finding>>, PackError> {
     let packs = workspace_packs(ws)?;
     let checklists: Vec<&str> = match scope {
         Scope::All => ws.checklists().map(String::as_str).collect(),
         Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
     };
-    let mut findings: Vec<Finding> = checklists
+    // Each batch without its growth slack: all of them are alive at once.
+    let shrunk = |mut batch: Vec<Finding>| {
+        batch.shrink_to_fit();
+        batch
+    };
+    let mut batches: Vec<Vec<Finding>> = checklists
         .par_iter()
-        .flat_map_iter(|p| check_checklist_skipping(ws, p, today, &packs, skip))
+        .map(|p| shrunk(check_checklist_with(ws, p, today, &packs, options)))
         .collect();
     if matches!(scope, Scope::All) {
         let configs: Vec<&str> = ws
@@ -190,12 +284,224 @@ pub fn analyze_skipping(
             .filter(|(_, f)| f.config().is_some())
             .map(|(p, _)| p.as_str())
             .collect();
-        findings.extend(
+        batches.par_extend(
             configs
                 .par_iter()
-                .flat_map_iter(|p| check_config(ws, p))
-                .collect::<Vec<_>>(),
+                .map(|p| shrunk(check_config_with(ws, p, options))),
         );
     }
-    Ok(finish(ws, today, findings))
+    Ok(finish_by_file(ws, today, batches))
+}
+
+/// [`analyze_by_file`] with each file's findings handed to `convert` (on the thread that
+/// has them) as soon as they are settled, and dropped: the results, one per file with
+/// findings, come in path order. For a caller that keeps something smaller than findings:
+/// the findings of all checklists never exist at once.
+///
+/// `each_checklist` runs for each checklist in scope right after its rules, on the same
+/// thread, where the rules' per-document caches (the mapping of its lines to the packs)
+/// are still warm; its results come first, in scope order.
+///
+/// A checklist's findings in its own file are complete when its rules have run, as long as
+/// no other analysis adds to that file. Every rule's findings elsewhere are in config
+/// files, and a checklist named twice is settled with the rest; should another analysis
+/// add to a settled checklist anyway, everything is redone the plain way, so the results
+/// are always those of [`analyze_by_file`].
+pub fn analyze_converting<E: Send, T: Send>(
+    ws: &Workspace,
+    today: Date,
+    scope: &Scope,
+    options: &Options,
+    each_checklist: impl Fn(&str) -> E + Sync,
+    convert: impl Fn(Vec<Finding>) -> T + Sync,
+) -> Result<(Vec<E>, Vec<T>), PackError> {
+    let packs = workspace_packs(ws)?;
+    let checklists: Vec<&str> = match scope {
+        Scope::All => ws.checklists().map(String::as_str).collect(),
+        Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
+    };
+    let mut named: HashMap<&str, usize> = HashMap::with_capacity(checklists.len());
+    for p in &checklists {
+        *named.entry(p).or_default() += 1;
+    }
+    type Early<T> = Option<(String, T)>;
+    // A checklist's findings: its own file's results when they can be settled now, and the
+    // findings to settle with the rest.
+    let settle_early = |p: &str, mut batch: Vec<Finding>| -> (Early<T>, Vec<Finding>) {
+        if named.get(p) != Some(&1) {
+            batch.shrink_to_fit();
+            return (None, batch);
+        }
+        let (own, mut rest): (Vec<Finding>, Vec<Finding>) =
+            batch.into_iter().partition(|f| f.path == p);
+        rest.shrink_to_fit();
+        let mut own: Vec<Finding> = own.into_iter().filter_map(|f| leveled(ws, f)).collect();
+        if own.is_empty() {
+            return (None, rest);
+        }
+        settle(ws, today, p, &mut own);
+        if own.is_empty() {
+            return (None, rest);
+        }
+        (Some((p.to_string(), convert(own))), rest)
+    };
+    // Per checklist: `each_checklist`'s result, its own file's results if settled early, and
+    // its other findings.
+    let analysed: Vec<(E, Early<T>, Vec<Finding>)> = checklists
+        .par_iter()
+        .map(|&p| {
+            let batch = check_checklist_with(ws, p, today, &packs, options);
+            let each = each_checklist(p);
+            let (early, rest) = settle_early(p, batch);
+            (each, early, rest)
+        })
+        .collect();
+    let mut each: Vec<E> = Vec::with_capacity(analysed.len());
+    let mut early: Vec<(String, T)> = Vec::new();
+    let mut batches: Vec<Vec<Finding>> = Vec::with_capacity(analysed.len());
+    for (e, settled, rest) in analysed {
+        each.push(e);
+        early.extend(settled);
+        batches.push(rest);
+    }
+    if matches!(scope, Scope::All) {
+        let configs: Vec<&str> = ws
+            .files()
+            .filter(|(_, f)| f.config().is_some())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        batches.par_extend(configs.par_iter().map(|p| {
+            let mut batch = check_config_with(ws, p, options);
+            batch.shrink_to_fit();
+            batch
+        }));
+    }
+    let settled_early = |path: &str| named.get(path) == Some(&1);
+    if batches
+        .iter()
+        .flatten()
+        .any(|f| settled_early(&f.path) && level(ws, f).is_some())
+    {
+        drop(early);
+        drop(batches);
+        let runs = analyze_by_file(ws, today, scope, options)?;
+        return Ok((each, runs.into_par_iter().map(&convert).collect()));
+    }
+    let runs = finish_by_file(ws, today, batches);
+    let mut late: Vec<(String, T)> = runs
+        .into_par_iter()
+        .map(|run| {
+            let path = run.first().map(|f| f.path.clone()).unwrap_or_default();
+            (path, convert(run))
+        })
+        .collect();
+    // Both in path order, with no path in both (checked above).
+    early.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::with_capacity(early.len() + late.len());
+    let mut late_iter = late.drain(..).peekable();
+    for (path, result) in early {
+        while let Some((_, r)) = late_iter.next_if(|(l, _)| *l < path) {
+            out.push(r);
+        }
+        out.push(result);
+    }
+    out.extend(late_iter.map(|(_, r)| r));
+    Ok((each, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::workspace::LoadOptions;
+
+    /// The example and rule fixture workspaces: every rule fires in one of them, with
+    /// suppressions, expired waivers and findings in config files.
+    fn fixtures() -> Vec<PathBuf> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut roots = vec![repo.join("examples/demo"), repo.join("examples/clean")];
+        for dir in ["tests/fixtures/rules", "tests/fixtures/repos"] {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(repo.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            found.sort();
+            roots.extend(found);
+        }
+        roots
+    }
+
+    fn today() -> Date {
+        Date::parse_iso("2026-11-22").unwrap()
+    }
+
+    #[test]
+    fn findings_without_fixes_are_the_same_but_for_them() {
+        let mut fixed = 0;
+        for root in fixtures() {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            let with = analyze_by_file(&ws, today(), &Scope::All, &Options::FULL).unwrap();
+            let options = Options {
+                skip: &[],
+                fixes: false,
+            };
+            let without = analyze_by_file(&ws, today(), &Scope::All, &options).unwrap();
+            let stripped: Vec<Vec<Finding>> = with
+                .into_iter()
+                .map(|run| {
+                    run.into_iter()
+                        .map(|mut f| {
+                            fixed += usize::from(!f.fixes.is_empty());
+                            // Kept without fixes too (see `missing-section`).
+                            if f.code != "missing-section" {
+                                f.fixes.clear();
+                            }
+                            f
+                        })
+                        .collect()
+                })
+                .collect();
+            assert_eq!(stripped, without, "{}", root.display());
+        }
+        assert!(fixed > 10, "the fixtures have fixes to drop: {fixed}");
+    }
+
+    #[test]
+    fn converting_as_files_settle_gives_what_analyze_by_file_gives() {
+        for root in fixtures() {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            let mut scopes = vec![Scope::All];
+            // A checklist named twice is settled with the rest, not on its own.
+            if let Some(first) = ws.checklists().next() {
+                let named: Vec<String> = ws.checklists().cloned().collect();
+                scopes.push(Scope::Checklists(named));
+                scopes.push(Scope::Checklists(vec![first.clone(), first.clone()]));
+            }
+            for scope in &scopes {
+                let plain = analyze_by_file(&ws, today(), scope, &Options::FULL).unwrap();
+                let (each, converted) = analyze_converting(
+                    &ws,
+                    today(),
+                    scope,
+                    &Options::FULL,
+                    str::to_string,
+                    |run| run,
+                )
+                .unwrap();
+                assert_eq!(plain, converted, "{} {scope:?}", root.display());
+                let named: Vec<String> = match scope {
+                    Scope::All => ws.checklists().cloned().collect(),
+                    Scope::Checklists(paths) => paths.clone(),
+                };
+                assert_eq!(each, named, "{} {scope:?}", root.display());
+                assert_eq!(
+                    flatten(plain),
+                    analyze(&ws, today(), scope).unwrap_or_default(),
+                    "{} {scope:?}",
+                    root.display()
+                );
+            }
+        }
+    }
 }

@@ -86,14 +86,31 @@ impl Finding {
     }
 
     pub fn with_related(mut self, related: Related) -> Self {
-        self.related.push(related);
+        push_first_exact(&mut self.related, related);
         self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fixes.push(fix);
+        push_first_exact(&mut self.fixes, fix);
         self
     }
+
+    /// Adds each of `fixes`: none for a `None`, when the caller wants no fixes.
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        for fix in fixes {
+            push_first_exact(&mut self.fixes, fix);
+        }
+        self
+    }
+}
+
+/// Pushes onto `list`, making room for exactly one item when it is empty: most findings
+/// have one related place or fix, and a first push would make room for four.
+fn push_first_exact<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 /// A named fix: a list of edits applied together.

@@ -19,21 +19,21 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    for d in &report.diagnostics {
+    for (path, d) in report.diagnostics() {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info | Severity::Hint => "notice",
         };
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
+        let mut message = d.message.to_string();
+        if let Some(help) = d.help() {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&d.path),
+            escape_property(path),
             d.start.line,
             d.start.column,
             d.end.line,

@@ -41,7 +41,7 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn write_diagnostic(out: &mut impl Write, d: &Diagnostic, p: &Paint) -> io::Result<()> {
+fn write_diagnostic(out: &mut impl Write, path: &str, d: &Diagnostic, p: &Paint) -> io::Result<()> {
     let label = format!("{}[{}]", d.severity.as_str(), d.code);
     writeln!(
         out,
@@ -55,13 +55,13 @@ fn write_diagnostic(out: &mut impl Write, d: &Diagnostic, p: &Paint) -> io::Resu
         out,
         "{pad}{} {}:{}:{}",
         p.blue("-->"),
-        d.path,
+        path,
         d.start.line,
         d.start.column
     )?;
     writeln!(out, "{pad} {}", p.blue("|"))?;
-    let last = d.source.len().saturating_sub(1);
-    for (i, line) in d.source.iter().enumerate().take(4) {
+    let last = d.source().len().saturating_sub(1);
+    for (i, line) in d.source().iter().enumerate().take(4) {
         let number = d.start.line + i;
         let shown = line.replace('\t', "    ");
         writeln!(
@@ -101,7 +101,7 @@ fn write_diagnostic(out: &mut impl Write, d: &Diagnostic, p: &Paint) -> io::Resu
             r.message
         )?;
     }
-    if let Some(help) = &d.help {
+    if let Some(help) = d.help() {
         writeln!(out, "{pad} {} {help}", p.blue("= help:"))?;
     }
     writeln!(out)
@@ -157,8 +157,8 @@ fn write_checklist(out: &mut impl Write, c: &ChecklistOut, p: &Paint) -> io::Res
 
 pub fn write(out: &mut impl Write, report: &Report, quiet: bool, color: bool) -> io::Result<()> {
     let p = Paint(color);
-    for d in &report.diagnostics {
-        write_diagnostic(out, d, &p)?;
+    for (path, d) in report.diagnostics() {
+        write_diagnostic(out, path, d, &p)?;
     }
     if quiet {
         return Ok(());

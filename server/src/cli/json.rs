@@ -87,17 +87,20 @@ struct Output<C: Serialize, D: Serialize> {
     summary: Summary,
 }
 
-/// Serializes an iterator as a JSON array without collecting it.
-struct Seq<I>(std::cell::RefCell<Option<I>>);
+/// Serializes an iterator as a JSON array without collecting it (once: a second time
+/// gives an empty array).
+pub(super) struct Seq<I>(std::cell::RefCell<Option<I>>);
 
 impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let iter = self.0.borrow_mut().take().expect("serialized once");
-        s.collect_seq(iter)
+        match self.0.borrow_mut().take() {
+            Some(iter) => s.collect_seq(iter),
+            None => s.collect_seq(std::iter::empty::<T>()),
+        }
     }
 }
 
-fn seq<I>(iter: I) -> Seq<I> {
+pub(super) fn seq<I>(iter: I) -> Seq<I> {
     Seq(std::cell::RefCell::new(Some(iter)))
 }
 
@@ -123,8 +126,8 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         score: c.score.as_ref().map(|s| s.score),
         level: c.score.as_ref().and_then(|s| s.level).map(|l| l.as_str()),
     });
-    let diagnostics = report.diagnostics.iter().map(|d| Diagnostic {
-        path: &d.path,
+    let diagnostics = report.diagnostics().map(|(path, d)| Diagnostic {
+        path,
         line: d.start.line,
         column: d.start.column,
         end_line: d.end.line,

@@ -178,15 +178,20 @@ pub fn resolve_today(flag: Option<&str>) -> Result<Date, String> {
 
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let today = resolve_today(args.today.as_deref())?;
-    let report = Report::build(args, today, args.format == Format::Human)?;
-    let mut out = std::io::stdout().lock();
+    let report = Report::build(args, today)?;
+    // Locked stdout flushes at every newline: one write(2) per line of a report that can
+    // run to a million lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = match args.format {
         Format::Human => human::write(&mut out, &report, args.quiet, human::use_color()),
         Format::Json => json::write(&mut out, &report),
         Format::Sarif => sarif::write(&mut out, &report),
         Format::Github => github::write(&mut out, &report),
     };
-    written.map_err(|e| format!("cannot write the report: {e}"))?;
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    drop(out);
     if args.format == Format::Github {
         if let Ok(summary_path) = std::env::var("GITHUB_STEP_SUMMARY") {
             if !summary_path.is_empty() {
@@ -200,9 +205,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
             eprintln!("note: {note}");
         }
     }
-    Ok(if report.summary.errors > 0 {
+    let code = if report.summary.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process ends here: freeing tens of thousands of diagnostics one by one would
+    // only cost time, as for the workspace (see `Report::build`).
+    std::mem::forget(report);
+    Ok(code)
 }

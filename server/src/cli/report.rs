@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::CheckArgs;
-use crate::analysis::{analyze_skipping, Scope};
+use super::{CheckArgs, Format};
+use crate::analysis::{analyze_converting, Options, Scope};
 use crate::checklist::{Document, ItemState};
 use crate::date::Date;
 use crate::model::{Finding, Severity};
@@ -23,27 +22,61 @@ pub struct Position {
 
 #[derive(Debug, Clone)]
 pub struct RelatedOut {
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub message: String,
 }
 
+/// One finding as the report prints it. Its file's path is kept once for all of them (see
+/// [`FileDiagnostics`]), and what only some formats print is boxed apart ([`Extra`]):
+/// a large check keeps tens of thousands of these until the report is written.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Relative to the first PATH argument, with `/`.
-    pub path: String,
     pub start: Position,
     pub end: Position,
     pub severity: Severity,
     pub code: &'static str,
-    pub message: String,
-    pub help: Option<String>,
-    pub related: Vec<RelatedOut>,
-    /// The source lines the range covers (for snippets), with the first line's number.
-    pub source: Vec<String>,
-    /// Stable across runs: code, path and the trimmed source line, plus an occurrence count.
-    /// Only filled for SARIF, the one format that prints it.
-    pub fingerprint: String,
+    pub message: Box<str>,
+    pub related: Box<[RelatedOut]>,
+    /// None when the format prints none of it (JSON).
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The parts of a diagnostic that only some formats print.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// All formats but JSON.
+    pub help: Option<Box<str>>,
+    /// Human: the source lines the range covers (for snippets), from the start line.
+    pub source: Box<[String]>,
+    /// SARIF: stable across runs (code, path and the trimmed source line, plus an
+    /// occurrence count).
+    pub fingerprint: Option<Box<str>>,
+}
+
+impl Diagnostic {
+    pub fn help(&self) -> Option<&str> {
+        self.extra.as_ref()?.help.as_deref()
+    }
+
+    pub fn source(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |e| &e.source)
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.fingerprint.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// One file's diagnostics, in position order.
+#[derive(Debug, Clone)]
+pub struct FileDiagnostics {
+    /// Relative to the first PATH argument, with `/`.
+    pub path: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -90,7 +123,9 @@ pub struct Summary {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub checklists: Vec<ChecklistOut>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Each file's diagnostics, in path order (see [`Report::diagnostics`]): built one file
+    /// at a time, never copied into one list.
+    pub files: Vec<FileDiagnostics>,
     pub summary: Summary,
     pub notes: Vec<String>,
 }
@@ -193,9 +228,32 @@ fn fnv1a(parts: &[&str]) -> u64 {
         })
 }
 
+/// What the chosen format prints beyond position, code and message: the rest is not kept.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    /// Source lines for snippets (human).
+    source: bool,
+    /// Help lines (all formats but JSON).
+    help: bool,
+    /// Fingerprints (SARIF).
+    fingerprint: bool,
+}
+
 impl Report {
-    /// Builds the report; `with_source` keeps the source lines that human snippets show.
-    pub fn build(args: &CheckArgs, today: Date, with_source: bool) -> Result<Report, String> {
+    /// Every diagnostic with its file's path, in file and position order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.diagnostics.iter().map(|d| (&*f.path, d)))
+    }
+
+    /// Builds the report, with what `args.format` prints.
+    pub fn build(args: &CheckArgs, today: Date) -> Result<Report, String> {
+        let wanted = Wanted {
+            source: args.format == Format::Human,
+            help: args.format != Format::Json,
+            fingerprint: args.format == Format::Sarif,
+        };
         let (base, jobs) = jobs(&args.paths)?;
         let mut report = Report::default();
         let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
@@ -212,6 +270,14 @@ impl Report {
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
             let loaded = started.elapsed();
+            let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
+            report.summary.files += ws.file_count();
+            let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
+            let checklists: Vec<String> = match &job.scope {
+                Scope::All => ws.checklists().cloned().collect(),
+                Scope::Checklists(f) => f.clone(),
+            };
+            report.summary.checklists += checklists.len();
             // Without --include-hints, a rule whose findings all end up hints (its default
             // severity is hint, no setting raises it, and it never sets another one: only
             // `unchecked`, one finding per open task) need not run at all.
@@ -229,77 +295,78 @@ impl Report {
                     .map(|i| i.code)
                     .collect()
             };
-            let findings =
-                analyze_skipping(&ws, today, &job.scope, &hidden).map_err(|e| e.to_string())?;
-            let packs = crate::analysis::workspace_packs(&ws).unwrap_or_default();
+            // No format prints fixes: the findings go without. Each file's findings become
+            // its diagnostics as soon as they are settled, on the thread that has them. Each
+            // checklist's entry is made right after its rules, on the same thread: scoring maps
+            // its lines to the packs as the rules did, and that mapping is kept for the last
+            // document of a thread.
+            let options = Options {
+                skip: &hidden,
+                fixes: false,
+            };
+            let (entries, files) = analyze_converting(
+                &ws,
+                today,
+                &job.scope,
+                &options,
+                |path| {
+                    let doc = ws.file(path).and_then(|f| f.document())?;
+                    let lines = ws.line_index(path)?;
+                    let mut entry = checklist_entry(&out_path(path), doc, lines);
+                    add_score(&mut entry, &ws, path, &packs);
+                    Some(entry)
+                },
+                |mut run| {
+                    if !args.include_hints {
+                        run.retain(|f| f.severity != Severity::Hint);
+                    }
+                    convert_run(&ws, &out_path, run, wanted)
+                },
+            )
+            .map_err(|e| e.to_string())?;
             report.notes.push(format!(
-                "{}: {} files walked and parsed in {:.0?}, analysed in {:.0?}",
+                "{}: {} files walked and parsed in {:.0?}, analysed and scored in {:.0?}",
                 job.root.display(),
                 ws.file_count(),
                 loaded,
                 started.elapsed() - loaded
             ));
-            let findings: Vec<Finding> = findings
-                .into_iter()
-                .filter(|f| args.include_hints || f.severity != Severity::Hint)
-                .collect();
-            let out_path = |rel: &str| relative_to(&ws.root.join(rel), &base);
-            report.summary.files += ws.file_count();
             report.notes.extend(ws.notes.iter().cloned());
-            let mut per_file: std::collections::HashMap<&str, [usize; 4]> =
-                std::collections::HashMap::new();
-            for f in &findings {
-                per_file.entry(f.path.as_str()).or_default()[f.severity as usize] += 1;
-            }
-            let checklists: Vec<String> = match &job.scope {
-                Scope::All => ws.checklists().cloned().collect(),
-                Scope::Checklists(f) => f.clone(),
-            };
-            for path in &checklists {
-                let Some(doc) = ws.file(path).and_then(|f| f.document()) else {
+            let per_file: std::collections::HashMap<&str, [usize; 4]> =
+                files.iter().map(|f| (f.path.as_str(), f.counts)).collect();
+            for (path, entry) in checklists.iter().zip(entries) {
+                let Some(mut entry) = entry else {
                     continue;
                 };
-                let lines = ws
-                    .line_index(path)
-                    .expect("a parsed document has a line index");
-                let mut entry = checklist_entry(&out_path(path), doc, lines);
                 if let Some(counts) = per_file.get(path.as_str()) {
                     [entry.errors, entry.warnings, entry.infos, entry.hints] = *counts;
                 }
-                add_score(&mut entry, &ws, path, &packs);
                 report.checklists.push(entry);
             }
-            report.summary.checklists += checklists.len();
-            // Findings come sorted by path: convert each file's run on its own thread, then
-            // count and number fingerprints in order.
-            let fingerprinted = args.format == super::Format::Sarif;
-            let mut runs: Vec<Vec<Finding>> = Vec::new();
-            for f in findings {
-                match runs.last_mut() {
-                    Some(run) if run[0].path == f.path => run.push(f),
-                    _ => runs.push(vec![f]),
+            drop(per_file);
+            // Count and number fingerprints in order.
+            report.files.reserve(files.len());
+            for file in files {
+                let Some(mut out) = file.out else {
+                    continue;
+                };
+                for d in &out.diagnostics {
+                    match d.severity {
+                        Severity::Error => report.summary.errors += 1,
+                        Severity::Warning => report.summary.warnings += 1,
+                        Severity::Info => report.summary.infos += 1,
+                        Severity::Hint => report.summary.hints += 1,
+                    }
                 }
-            }
-            let converted: Vec<Vec<(Diagnostic, u64)>> = runs
-                .into_par_iter()
-                .map(|run| convert_run(&ws, &out_path, run, with_source, fingerprinted))
-                .collect();
-            report
-                .diagnostics
-                .reserve(converted.iter().map(Vec::len).sum());
-            for (mut d, key) in converted.into_iter().flatten() {
-                match d.severity {
-                    Severity::Error => report.summary.errors += 1,
-                    Severity::Warning => report.summary.warnings += 1,
-                    Severity::Info => report.summary.infos += 1,
-                    Severity::Hint => report.summary.hints += 1,
-                }
-                if fingerprinted {
+                for (d, key) in out.diagnostics.iter_mut().zip(file.keys) {
                     let n = fingerprints.entry(key).or_insert(0);
                     *n += 1;
-                    d.fingerprint = format!("{key:016x}:{n}");
+                    d.extra.get_or_insert_default().fingerprint =
+                        Some(format!("{key:016x}:{n}").into());
                 }
-                report.diagnostics.push(d);
+                if !out.diagnostics.is_empty() {
+                    report.files.push(out);
+                }
             }
             if job_index + 1 == job_count {
                 // The process ends after the report is written: freeing every parsed file
@@ -311,24 +378,42 @@ impl Report {
     }
 }
 
-/// Diagnostics of one file's findings, each with its fingerprint key (0 unless
-/// `fingerprinted`: only SARIF prints fingerprints).
+/// One file's findings, converted.
+struct FileOut {
+    /// Workspace-relative path.
+    path: String,
+    /// Errors, warnings, infos and hints.
+    counts: [usize; 4],
+    /// None when the file cannot be read any more.
+    out: Option<FileDiagnostics>,
+    /// Fingerprint keys, one per diagnostic when wanted, else none.
+    keys: Vec<u64>,
+}
+
+/// Diagnostics of one file's findings (all in one file).
 fn convert_run(
     ws: &Workspace,
     out_path: &(impl Fn(&str) -> String + Sync),
     run: Vec<Finding>,
-    with_source: bool,
-    fingerprinted: bool,
-) -> Vec<(Diagnostic, u64)> {
-    let Some(first) = run.first() else {
-        return Vec::new();
+    wanted: Wanted,
+) -> FileOut {
+    let mut file = FileOut {
+        path: run.first().map(|f| f.path.clone()).unwrap_or_default(),
+        counts: [0; 4],
+        out: None,
+        keys: Vec::new(),
     };
-    let (Some(text), Some(index)) = (ws.text(&first.path), ws.line_index(&first.path)) else {
-        return Vec::new();
+    // Counted even if the file cannot be shown any more (then it has no diagnostics).
+    for f in &run {
+        file.counts[f.severity as usize] += 1;
+    }
+    let (Some(text), Some(index)) = (ws.text(&file.path), ws.line_index(&file.path)) else {
+        return file;
     };
-    let path = out_path(&first.path);
+    // One copy of the path for all the file's diagnostics (and its related places).
+    let path: Arc<str> = Arc::from(out_path(&file.path));
     // Snippets of config files go out with secret values masked.
-    let config = ws.file(&first.path).and_then(|file| file.config());
+    let config = ws.file(&file.path).and_then(|f| f.config());
     let line_text = |l: usize| {
         let range = index.line_range(text, l - 1);
         match config {
@@ -336,7 +421,7 @@ fn convert_run(
             None => text[range].to_string(),
         }
     };
-    let mut out = Vec::with_capacity(run.len());
+    let mut diagnostics = Vec::with_capacity(run.len());
     for f in run {
         let start = position(index, text, f.range.start);
         let end_offset = if f.range.end > f.range.start {
@@ -345,20 +430,25 @@ fn convert_run(
             f.range.start
         };
         let end = position(index, text, end_offset);
-        let source: Vec<String> = if with_source {
-            (start.line..=end.line).map(line_text).collect()
-        } else {
-            Vec::new()
-        };
-        // The masked line, so not even a hash of a secret goes out.
-        let key = if fingerprinted {
-            fnv1a(&[f.code, &f.path, line_text(start.line).trim()])
-        } else {
-            0
-        };
+        if wanted.fingerprint {
+            // The masked line, so not even a hash of a secret goes out.
+            file.keys
+                .push(fnv1a(&[f.code, &f.path, line_text(start.line).trim()]));
+        }
+        let extra = (wanted.help || wanted.source || wanted.fingerprint).then(|| {
+            Box::new(Extra {
+                help: f.help.filter(|_| wanted.help).map(String::into_boxed_str),
+                source: if wanted.source {
+                    (start.line..=end.line).map(line_text).collect()
+                } else {
+                    Box::default()
+                },
+                fingerprint: None,
+            })
+        });
         let related = f
             .related
-            .iter()
+            .into_iter()
             .map(|r| {
                 let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
                     (Some(t), Some(i)) => position(i, t, r.range.start).line,
@@ -368,30 +458,26 @@ fn convert_run(
                     path: if r.path == f.path {
                         path.clone()
                     } else {
-                        out_path(&r.path)
+                        Arc::from(out_path(&r.path))
                     },
                     line,
-                    message: r.message.clone(),
+                    message: r.message,
                 }
             })
             .collect();
-        out.push((
-            Diagnostic {
-                path: path.clone(),
-                start,
-                end,
-                severity: f.severity,
-                code: f.code,
-                message: f.message,
-                help: f.help,
-                related,
-                source,
-                fingerprint: String::new(),
-            },
-            key,
-        ));
+        diagnostics.push(Diagnostic {
+            start,
+            end,
+            severity: f.severity,
+            code: f.code,
+            // Boxed: without the slack `format!` leaves, ~a third of a message.
+            message: f.message.into_boxed_str(),
+            related,
+            extra,
+        });
     }
-    out
+    file.out = Some(FileDiagnostics { path, diagnostics });
+    file
 }
 
 fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOut {
@@ -412,7 +498,7 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
             .filter(|r| r.state == ItemState::Partial)
             .count(),
     };
-    let sections = doc
+    let mut sections: Vec<SectionOut> = doc
         .headings
         .iter()
         .filter_map(|h| {
@@ -437,6 +523,8 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
             })
         })
         .collect();
+    // Kept until the report is written, for every checklist.
+    sections.shrink_to_fit();
     ChecklistOut {
         path: path.to_string(),
         tasks,
@@ -470,7 +558,12 @@ fn add_score(entry: &mut ChecklistOut, ws: &Workspace, path: &str, packs: &[crat
             }
         }
     }
-    entry.score = Some(score);
+    // No format prints the pack sections' scores but through the headings above: the
+    // report keeps 1,600 checklists' worth of them otherwise.
+    entry.score = Some(crate::score::ChecklistScore {
+        sections: Vec::new(),
+        ..score
+    });
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::report::Report;
+use super::json::seq;
+use super::report::{Diagnostic, Report};
 use crate::model::Severity;
 
 fn level(s: Severity) -> &'static str {
@@ -15,7 +17,25 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn to_value(report: &Report) -> Value {
+/// The SARIF document, with its results serialized one at a time as they are made: built
+/// whole as a `Value`, the report of a large check took ~1 GB.
+#[derive(Serialize)]
+struct Sarif<R: Serialize> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<R>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<R: Serialize> {
+    tool: Value,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: R,
+}
+
+fn tool() -> Value {
     let rules: Vec<Value> = crate::rules::all()
         .map(|r| {
             json!({
@@ -28,61 +48,60 @@ pub fn to_value(report: &Report) -> Value {
             })
         })
         .collect();
-    let rule_index = |code: &str| crate::rules::all().position(|r| r.code == code);
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            json!({
-                "ruleId": d.code,
-                "ruleIndex": rule_index(d.code),
-                "level": level(d.severity),
-                "message": {"text": message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "SRCROOT"},
-                        "region": {
-                            "startLine": d.start.line,
-                            "startColumn": d.start.column,
-                            "endLine": d.end.line,
-                            "endColumn": d.end.column,
-                        },
-                    },
-                }],
-                "relatedLocations": d.related.iter().enumerate().map(|(i, r)| json!({
-                    "id": i,
-                    "message": {"text": r.message},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": r.path, "uriBaseId": "SRCROOT"},
-                        "region": {"startLine": r.line},
-                    },
-                })).collect::<Vec<_>>(),
-                "partialFingerprints": {"readiness/v1": d.fingerprint},
-            })
-        })
-        .collect();
+    json!({"driver": {
+        "name": "readiness",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/readiness/readiness",
+        "rules": rules,
+    }})
+}
+
+fn result(path: &str, d: &Diagnostic) -> Value {
+    let rule_index = crate::rules::all().position(|r| r.code == d.code);
+    let mut message = d.message.to_string();
+    if let Some(help) = d.help() {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
     json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "readiness",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/readiness/readiness",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": {"text": message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": path, "uriBaseId": "SRCROOT"},
+                "region": {
+                    "startLine": d.start.line,
+                    "startColumn": d.start.column,
+                    "endLine": d.end.line,
+                    "endColumn": d.end.column,
+                },
+            },
         }],
+        "relatedLocations": d.related.iter().enumerate().map(|(i, r)| json!({
+            "id": i,
+            "message": {"text": r.message},
+            "physicalLocation": {
+                "artifactLocation": {"uri": &*r.path, "uriBaseId": "SRCROOT"},
+                "region": {"startLine": r.line},
+            },
+        })).collect::<Vec<_>>(),
+        "partialFingerprints": {"readiness/v1": d.fingerprint()},
     })
 }
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    let results = report.diagnostics().map(|(path, d)| result(path, d));
+    let sarif = Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: tool(),
+            column_kind: "unicodeCodePoints",
+            results: seq(results),
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
 }

@@ -102,15 +102,17 @@ impl Rule for BrokenLink {
                         range.clone(),
                         format!("{what} `{decoded}` does not exist ({missing} is missing)"),
                     );
-                    finding = add_create_fix(cx, finding, &missing, &link.text);
+                    if cx.fixes {
+                        finding = add_create_fix(cx, finding, &missing, &link.text);
+                    }
                     if let Some(close) = cx.ws.closest_file(&missing) {
-                        let new_target = relative_from(parent(cx.path), &close);
-                        let new_target = match fragment {
-                            Some(f) => format!("{new_target}#{f}"),
-                            None => new_target,
-                        };
                         finding.help = Some(format!("did you mean `{close}`?"));
-                        if let Some(r) = link.target_range.clone() {
+                        if let (Some(r), true) = (link.target_range.clone(), cx.fixes) {
+                            let new_target = relative_from(parent(cx.path), &close);
+                            let new_target = match fragment {
+                                Some(f) => format!("{new_target}#{f}"),
+                                None => new_target,
+                            };
                             finding = finding.with_fix(Fix::replace(
                                 format!("Point link to {close}"),
                                 cx.path,
@@ -179,17 +181,18 @@ impl Rule for BrokenLink {
                     }
                     match (closest, &link.target_range) {
                         (Some((_, anchor)), Some(r)) => {
-                            let new_target = format!("{}#{anchor}", path_part);
                             finding.help = Some(format!("did you mean `#{anchor}`?"));
-                            finding = finding.with_fix(
-                                Fix::replace(
-                                    format!("Point link to #{anchor}"),
-                                    cx.path,
-                                    r.clone(),
-                                    new_target,
-                                )
-                                .preferred(),
-                            );
+                            if cx.fixes {
+                                finding = finding.with_fix(
+                                    Fix::replace(
+                                        format!("Point link to #{anchor}"),
+                                        cx.path,
+                                        r.clone(),
+                                        format!("{path_part}#{anchor}"),
+                                    )
+                                    .preferred(),
+                                );
+                            }
                         }
                         _ => {
                             finding.help =

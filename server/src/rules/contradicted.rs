@@ -57,7 +57,7 @@ impl Rule for Contradicted {
                     message: failed.detail.clone(),
                 });
             }
-            if let LineRef::Task(t) = m.line {
+            if let (LineRef::Task(t), true) = (m.line, cx.fixes) {
                 let marker = cx.doc.tasks[t].marker_range.clone();
                 finding = finding.with_fix(Fix::replace(
                     "Untick it".into(),

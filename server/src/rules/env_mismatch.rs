@@ -16,15 +16,16 @@ static INFO: RuleInfo = RuleInfo {
 
 /// Booleans compare by meaning (`True`, `"yes"`, `1`); everything else exactly.
 fn normalize_bool(v: &str) -> Option<bool> {
-    match v
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'')
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "true" | "yes" | "on" | "1" => Some(true),
-        "false" | "no" | "off" | "0" => Some(false),
-        _ => None,
+    let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+    // Compared without a lower-cased copy: this runs for every required value and every
+    // production definition of its variable.
+    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "on", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "off", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -77,7 +78,7 @@ impl Rule for EnvMismatch {
                 }
                 let shown = display_value(&req.name, &def.value);
                 let line = cx.lines.line_of(req.range.start) + 1;
-                let fix = Fix {
+                let fix = cx.fixes.then(|| Fix {
                     title: format!(
                         "Set {}={} in {}",
                         req.name,
@@ -86,7 +87,7 @@ impl Rule for EnvMismatch {
                     ),
                     preferred: true,
                     edits: vec![set_value_edit(&site.path, def, required)],
-                };
+                });
                 out.push(
                     Finding::new(
                         INFO.code,
@@ -105,7 +106,7 @@ impl Rule for EnvMismatch {
                         range: req.range.clone(),
                         message: "required here".to_string(),
                     })
-                    .with_fix(fix.clone()),
+                    .with_fixes(fix.clone()),
                 );
                 out.push(
                     Finding::new(
@@ -128,7 +129,7 @@ impl Rule for EnvMismatch {
                         range: def.range.clone(),
                         message: format!("{} defined here", req.name),
                     })
-                    .with_fix(fix),
+                    .with_fixes(fix),
                 );
             }
         }

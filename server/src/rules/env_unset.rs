@@ -73,25 +73,27 @@ impl Rule for EnvUnset {
                 .with_help(format!(
                     "define {name} in your production config and document it in .env.example"
                 ));
-            let value_text = value.unwrap_or("");
-            if let Some(prod) = production
-                .get_or_insert_with(|| production_dotenv(cx))
-                .clone()
-            {
+            if cx.fixes {
+                let value_text = value.unwrap_or("");
+                if let Some(prod) = production
+                    .get_or_insert_with(|| production_dotenv(cx))
+                    .clone()
+                {
+                    finding = finding.with_fix(append_line_fix(
+                        cx,
+                        &prod,
+                        &format!("Add {name}={value_text} to {prod}"),
+                        &format!("{name}={value_text}"),
+                    ));
+                }
+                let example = ".env.example";
                 finding = finding.with_fix(append_line_fix(
                     cx,
-                    &prod,
-                    &format!("Add {name}={value_text} to {prod}"),
-                    &format!("{name}={value_text}"),
+                    example,
+                    &format!("Document {name} in {example}"),
+                    &format!("{name}="),
                 ));
             }
-            let example = ".env.example";
-            finding = finding.with_fix(append_line_fix(
-                cx,
-                example,
-                &format!("Document {name} in {example}"),
-                &format!("{name}="),
-            ));
             out.push(finding);
         }
     }

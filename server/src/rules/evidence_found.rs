@@ -28,7 +28,6 @@ impl Rule for EvidenceFound {
             let Some(first) = evidence.first() else {
                 continue;
             };
-            let shown = first.path.clone();
             let mut finding = Finding::new(
                 INFO.code,
                 cx.path,
@@ -39,49 +38,56 @@ impl Rule for EvidenceFound {
                 ),
             )
             .with_help("tick it if it is really done");
-            let edits = match m.line {
-                LineRef::Task(t) => {
-                    let task = &cx.doc.tasks[t];
-                    let end = task.range.end;
-                    vec![
-                        FileEdit::Replace {
-                            path: cx.path.to_string(),
-                            range: task.marker_range.clone(),
-                            text: "[x]".into(),
-                        },
-                        FileEdit::Replace {
-                            path: cx.path.to_string(),
-                            range: end..end,
-                            text: format!(" (evidence: {shown})"),
-                        },
-                    ]
-                }
-                LineRef::Row(r) => {
-                    let row = &cx.doc.status_rows[r];
-                    let mut edits = vec![FileEdit::Replace {
-                        path: cx.path.to_string(),
-                        range: row.status_range.clone(),
-                        text: "✅ Done".into(),
-                    }];
-                    if let Some(ev) = &row.evidence_range {
-                        if cx.text[ev.clone()].trim().is_empty() {
-                            edits.push(FileEdit::Replace {
-                                path: cx.path.to_string(),
-                                range: ev.clone(),
-                                text: format!("`{shown}`"),
-                            });
-                        }
-                    }
-                    edits
-                }
-            };
-            finding = finding.with_fix(Fix {
-                title: "Mark as done".into(),
-                preferred: true,
-                edits,
-            });
+            if cx.fixes {
+                finding = finding.with_fix(mark_done(cx, m.line, &first.path));
+            }
             out.push(finding);
         }
+    }
+}
+
+/// Ticks the line and notes the evidence found.
+fn mark_done(cx: &ChecklistCx, line: LineRef, shown: &str) -> Fix {
+    let edits = match line {
+        LineRef::Task(t) => {
+            let task = &cx.doc.tasks[t];
+            let end = task.range.end;
+            vec![
+                FileEdit::Replace {
+                    path: cx.path.to_string(),
+                    range: task.marker_range.clone(),
+                    text: "[x]".into(),
+                },
+                FileEdit::Replace {
+                    path: cx.path.to_string(),
+                    range: end..end,
+                    text: format!(" (evidence: {shown})"),
+                },
+            ]
+        }
+        LineRef::Row(r) => {
+            let row = &cx.doc.status_rows[r];
+            let mut edits = vec![FileEdit::Replace {
+                path: cx.path.to_string(),
+                range: row.status_range.clone(),
+                text: "✅ Done".into(),
+            }];
+            if let Some(ev) = &row.evidence_range {
+                if cx.text[ev.clone()].trim().is_empty() {
+                    edits.push(FileEdit::Replace {
+                        path: cx.path.to_string(),
+                        range: ev.clone(),
+                        text: format!("`{shown}`"),
+                    });
+                }
+            }
+            edits
+        }
+    };
+    Fix {
+        title: "Mark as done".into(),
+        preferred: true,
+        edits,
     }
 }
 

@@ -69,7 +69,7 @@ impl Rule for MissingEvidence {
                 "commit {missing}, correct the path, or mark \"{}\" as not done",
                 super::snippet(&item, 60)
             ));
-            if crate::workspace::is_markdown(missing) && !missing.contains('*') {
+            if cx.fixes && crate::workspace::is_markdown(missing) && !missing.contains('*') {
                 let target = crate::workspace::normalize("", missing.trim_start_matches("./"))
                     .unwrap_or(missing.to_string());
                 finding = finding.with_fix(Fix {
@@ -81,7 +81,7 @@ impl Rule for MissingEvidence {
                     }],
                 });
             }
-            if let Some(task) = done_task {
+            if let (Some(task), true) = (done_task, cx.fixes) {
                 finding = finding.with_fix(Fix::replace(
                     "Mark as not done".to_string(),
                     cx.path,

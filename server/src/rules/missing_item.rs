@@ -31,27 +31,28 @@ impl Rule for MissingItem {
                 if mentioned.mentions.contains(&item.id) {
                     continue;
                 }
-                out.push(
-                    Finding::new(
-                        INFO.code,
-                        cx.path,
-                        heading.range.clone(),
-                        format!(
-                            "{} has no item for: {} (`{}`)",
-                            heading.title, item.title, item.id
-                        ),
-                    )
-                    .with_help(format!(
-                        "add it, or mark an existing line with <!-- readiness: {} -->",
-                        item.id
-                    ))
-                    .with_fix(Fix::replace(
+                let mut finding = Finding::new(
+                    INFO.code,
+                    cx.path,
+                    heading.range.clone(),
+                    format!(
+                        "{} has no item for: {} (`{}`)",
+                        heading.title, item.title, item.id
+                    ),
+                )
+                .with_help(format!(
+                    "add it, or mark an existing line with <!-- readiness: {} -->",
+                    item.id
+                ));
+                if cx.fixes {
+                    finding = finding.with_fix(Fix::replace(
                         format!("Add \"{}\"", item.title),
                         cx.path,
                         insert_at..insert_at,
                         format!("\n{}", item.line),
-                    )),
-                );
+                    ));
+                }
+                out.push(finding);
             }
         }
     }

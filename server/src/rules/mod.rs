@@ -47,6 +47,8 @@ pub struct ChecklistCx<'a> {
     pub packs: &'a [Pack],
     /// The packs' sections merged (see [`crate::packs::combined`]).
     pub sections: &'a [crate::packs::PackSection],
+    /// Whether to attach fixes to findings (see [`crate::analysis::Options::fixes`]).
+    pub fixes: bool,
 }
 
 /// What a rule sees when it checks one config file.
@@ -56,6 +58,8 @@ pub struct ConfigCx<'a> {
     pub text: &'a str,
     pub config: &'a ConfigFile,
     pub profile: Profile,
+    /// Whether to attach fixes to findings (see [`crate::analysis::Options::fixes`]).
+    pub fixes: bool,
 }
 
 pub trait Rule: Sync {

@@ -21,7 +21,11 @@ impl Rule for StaleReview {
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let today = cx.today;
         let max_age = i64::from(cx.ws.settings.max_age_days);
-        let fix = mark_reviewed_fix(cx);
+        let fix = if cx.fixes {
+            mark_reviewed_fix(cx)
+        } else {
+            None
+        };
         for mention in &cx.doc.dates {
             let age = today.days_since_epoch() - mention.date.days_since_epoch();
             let finding = match mention.kind {
