@@ -84,7 +84,10 @@ pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
 
 thread_local! {
     /// The last document mapped on this thread: the rules of one checklist each ask for it.
-    static LAST: std::cell::RefCell<Option<(String, String, Arc<Mapped>)>> = const { std::cell::RefCell::new(None) };
+    /// Keyed by the text's address and length first: comparing another checklist's text
+    /// byte by byte (generated checklists share long prefixes) was a hotspot of a large check.
+    #[allow(clippy::type_complexity)]
+    static LAST: std::cell::RefCell<Option<((usize, usize), String, String, Arc<Mapped>)>> = const { std::cell::RefCell::new(None) };
 }
 
 type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
@@ -134,17 +137,18 @@ pub fn map_document(text: &str, doc: &Document, sections: &[PackSection]) -> Arc
 /// remembered for the last document on this thread: every rubric rule asks for it.
 fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
     let key = sections_key(sections);
+    let addr = (text.as_ptr() as usize, text.len());
     let hit = LAST.with(|last| {
         last.borrow()
             .as_ref()
-            .filter(|(t, k, _)| t == text && *k == key)
-            .map(|(_, _, m)| m.clone())
+            .filter(|(at, t, k, _)| *at == addr && t == text && *k == key)
+            .map(|(_, _, _, m)| m.clone())
     });
     if let Some(mapped) = hit {
         return mapped;
     }
     let mapped = Arc::new(map_document_uncached(text, doc, sections));
-    LAST.with(|last| *last.borrow_mut() = Some((text.to_string(), key, mapped.clone())));
+    LAST.with(|last| *last.borrow_mut() = Some((addr, text.to_string(), key, mapped.clone())));
     mapped
 }
 
