@@ -23,15 +23,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let root = std::env::temp_dir().join("readiness-lsp-bench");
-    let spec = monorepo::Spec::with_big_checklist();
-    let marker = root.join(".bench-fingerprint");
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(spec.fingerprint().as_str()) {
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        monorepo::generate(&root, &spec).expect("generate the monorepo");
-        std::fs::write(&marker, spec.fingerprint()).unwrap();
-    }
+    let root = monorepo::big_checklist_tree();
     let rel = monorepo::BIG_CHECKLIST_PATH;
     let text = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
     let started = Instant::now();

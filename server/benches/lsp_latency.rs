@@ -67,17 +67,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let root = std::env::temp_dir().join("readiness-lsp-bench");
-    let spec = monorepo::Spec::with_big_checklist();
-    let marker = root.join(".bench-fingerprint");
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(spec.fingerprint().as_str()) {
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let started = Instant::now();
-        let stats = monorepo::generate(&root, &spec).expect("generate the monorepo");
-        std::fs::write(&marker, spec.fingerprint()).unwrap();
-        println!("generated {} files in {:?}", stats.files, started.elapsed());
-    }
+    let root = monorepo::big_checklist_tree();
     let big = root.join(monorepo::BIG_CHECKLIST_PATH);
     let big_uri = format!("file://{}", big.display());
     let big_text = std::fs::read_to_string(&big).unwrap_or_default();

@@ -254,6 +254,37 @@ pub fn analyze_skipping(
     analyze_by_file(ws, today, scope, &options).map(flatten)
 }
 
+impl Scope {
+    /// The checklists this scope analyses.
+    fn checklists<'w>(&'w self, ws: &'w Workspace) -> Vec<&'w str> {
+        match self {
+            Scope::All => ws.checklists().map(String::as_str).collect(),
+            Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A batch of findings without its growth slack: all batches are alive at once.
+fn shrunk(mut batch: Vec<Finding>) -> Vec<Finding> {
+    batch.shrink_to_fit();
+    batch
+}
+
+/// Every config file's own findings (secrets), one batch per file, in parallel.
+fn config_batches<'w>(
+    ws: &'w Workspace,
+    options: &'w Options,
+) -> impl ParallelIterator<Item = Vec<Finding>> + 'w {
+    let configs: Vec<&str> = ws
+        .files()
+        .filter(|(_, f)| f.config().is_some())
+        .map(|(p, _)| p.as_str())
+        .collect();
+    configs
+        .into_par_iter()
+        .map(move |p| shrunk(check_config_with(ws, p, options)))
+}
+
 /// [`analyze`] as `options` say, each file's findings apart (see [`finish_by_file`]).
 /// Without fixes the findings are the same but for their empty `fixes`, dedup included:
 /// a rule's fix follows from the rest of its finding, except for `missing-section`, which
@@ -265,30 +296,13 @@ pub fn analyze_by_file(
     options: &Options,
 ) -> Result<Vec<Vec<Finding>>, PackError> {
     let packs = workspace_packs(ws)?;
-    let checklists: Vec<&str> = match scope {
-        Scope::All => ws.checklists().map(String::as_str).collect(),
-        Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
-    };
-    // Each batch without its growth slack: all of them are alive at once.
-    let shrunk = |mut batch: Vec<Finding>| {
-        batch.shrink_to_fit();
-        batch
-    };
+    let checklists = scope.checklists(ws);
     let mut batches: Vec<Vec<Finding>> = checklists
         .par_iter()
         .map(|p| shrunk(check_checklist_with(ws, p, today, &packs, options)))
         .collect();
     if matches!(scope, Scope::All) {
-        let configs: Vec<&str> = ws
-            .files()
-            .filter(|(_, f)| f.config().is_some())
-            .map(|(p, _)| p.as_str())
-            .collect();
-        batches.par_extend(
-            configs
-                .par_iter()
-                .map(|p| shrunk(check_config_with(ws, p, options))),
-        );
+        batches.par_extend(config_batches(ws, options));
     }
     Ok(finish_by_file(ws, today, batches))
 }
@@ -316,10 +330,7 @@ pub fn analyze_converting<E: Send, T: Send>(
     convert: impl Fn(Vec<Finding>) -> T + Sync,
 ) -> Result<(Vec<E>, Vec<T>), PackError> {
     let packs = workspace_packs(ws)?;
-    let checklists: Vec<&str> = match scope {
-        Scope::All => ws.checklists().map(String::as_str).collect(),
-        Scope::Checklists(paths) => paths.iter().map(String::as_str).collect(),
-    };
+    let checklists = scope.checklists(ws);
     let mut named: HashMap<&str, usize> = HashMap::with_capacity(checklists.len());
     for p in &checklists {
         *named.entry(p).or_default() += 1;
@@ -365,16 +376,7 @@ pub fn analyze_converting<E: Send, T: Send>(
         batches.push(rest);
     }
     if matches!(scope, Scope::All) {
-        let configs: Vec<&str> = ws
-            .files()
-            .filter(|(_, f)| f.config().is_some())
-            .map(|(p, _)| p.as_str())
-            .collect();
-        batches.par_extend(configs.par_iter().map(|p| {
-            let mut batch = check_config_with(ws, p, options);
-            batch.shrink_to_fit();
-            batch
-        }));
+        batches.par_extend(config_batches(ws, options));
     }
     let settled_early = |path: &str| named.get(path) == Some(&1);
     if batches

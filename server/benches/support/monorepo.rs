@@ -1,7 +1,7 @@
 //! Deterministic generator of a synthetic monorepo for benchmarks.
 //!
-//! Shared by `benches/check.rs`, `tests/bench_generator.rs` and (later) the LSP
-//! latency benchmark through `#[path = ".../support/monorepo.rs"] mod monorepo;`.
+//! Shared by `benches/check.rs`, `benches/lsp_latency.rs`, `benches/keystroke.rs` and
+//! `tests/bench_generator.rs` through `#[path = ".../support/monorepo.rs"] mod monorepo;`.
 //! Same `Spec` (and `SPEC_VERSION`) => byte-identical tree, so timings are comparable
 //! across machines and commits. No dependencies beyond std: own xorshift RNG.
 #![allow(dead_code)]
@@ -1103,4 +1103,21 @@ impl Rng {
             1 + self.below(28)
         )
     }
+}
+
+/// The tree with the 5,000-task checklist that the language-server benchmarks share, under
+/// the temp dir; generated only when missing or of another spec.
+pub fn big_checklist_tree() -> PathBuf {
+    let root = std::env::temp_dir().join("readiness-lsp-bench");
+    let spec = Spec::with_big_checklist();
+    let marker = root.join(".bench-fingerprint");
+    if fs::read_to_string(&marker).ok().as_deref() != Some(spec.fingerprint().as_str()) {
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).expect("create the bench tree folder");
+        let started = std::time::Instant::now();
+        let stats = generate(&root, &spec).expect("generate the monorepo");
+        fs::write(&marker, spec.fingerprint()).expect("write the bench tree marker");
+        println!("generated {} files in {:?}", stats.files, started.elapsed());
+    }
+    root
 }
