@@ -1,5 +1,6 @@
 //! Heading matching: does a checklist heading cover a pack section?
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -63,6 +64,96 @@ fn singular(word: &str) -> String {
     } else {
         word.to_string()
     }
+}
+
+/// Each section's title and aliases, as given and normalised (` phrase `, empty ones
+/// dropped: they match nothing).
+/// Section sets seen on this thread: each section's title and aliases as given, and
+/// normalised (` phrase `, empty ones dropped: they match nothing). A few sets alternate
+/// (the merged pack sections and each pack's own), so more than one is kept.
+/// Per set, the sections each heading text matched (checklists repeat the same headings).
+type PhraseCache = Vec<(
+    Vec<Vec<String>>,
+    Vec<Vec<String>>,
+    HashMap<Box<str>, Box<[usize]>>,
+)>;
+
+thread_local! {
+    static PHRASES: std::cell::RefCell<PhraseCache> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn raw_phrases(s: &PackSection) -> impl Iterator<Item = &String> {
+    std::iter::once(&s.title).chain(&s.aliases)
+}
+
+/// Which headings cover which section: for each of `sections`, the indices (ascending) of
+/// the `headings` it matches, by the rule of [`PackSection::matches_heading`].
+///
+/// Each heading is normalised once, and the sections' phrases once per thread while the
+/// sections stay the same: a large check asked `matches_heading` for every (section,
+/// heading) pair of every checklist, and building and hashing those keys was a hotspot.
+pub fn sections_covered_by<'a>(
+    sections: &[&PackSection],
+    headings: impl IntoIterator<Item = &'a str>,
+) -> Vec<Vec<usize>> {
+    PHRASES.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let same = |raw: &Vec<Vec<String>>| {
+            raw.len() == sections.len()
+                && raw
+                    .iter()
+                    .zip(sections)
+                    .all(|(r, s)| r.iter().eq(raw_phrases(s)))
+        };
+        let at = match cache.iter().position(|(raw, _, _)| same(raw)) {
+            Some(at) => at,
+            None => {
+                let raw: Vec<Vec<String>> = sections
+                    .iter()
+                    .map(|s| raw_phrases(s).cloned().collect())
+                    .collect();
+                let normalized = raw
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|p| normalize_heading(p))
+                            .filter(|p| !p.is_empty())
+                            .map(|p| format!(" {p} "))
+                            .collect()
+                    })
+                    .collect();
+                if cache.len() >= 8 {
+                    cache.remove(0); // bounded: a server sees a few pack sets at most
+                }
+                cache.push((raw, normalized, HashMap::new()));
+                cache.len() - 1
+            }
+        };
+        let (_, phrases, memo) = &mut cache[at];
+        let mut covered = vec![Vec::new(); sections.len()];
+        for (hi, title) in headings.into_iter().enumerate() {
+            if !memo.contains_key(title) {
+                let n = normalize_heading(title);
+                let padded = format!(" {n} ");
+                let matched: Box<[usize]> = phrases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, ps)| {
+                        !n.is_empty() && ps.iter().any(|p| padded.contains(p.as_str()))
+                    })
+                    .map(|(si, _)| si)
+                    .collect();
+                if memo.len() >= 100_000 {
+                    memo.clear(); // bounded: a long-running server sees many headings
+                }
+                memo.insert(title.into(), matched);
+            }
+            for &si in memo[title].iter() {
+                covered[si].push(hi);
+            }
+        }
+        covered
+    })
 }
 
 fn contains_phrase(haystack: &str, phrase: &str) -> bool {

@@ -32,18 +32,16 @@ pub struct MappedLine {
 /// The pack sections a document covers: (index in `sections`, index of the deepest
 /// heading covering it).
 pub fn covered_sections(doc: &Document, sections: &[PackSection]) -> Vec<(usize, usize)> {
-    sections
-        .iter()
+    let refs: Vec<&PackSection> = sections.iter().collect();
+    super::sections_covered_by(&refs, doc.headings.iter().map(|h| h.title.as_str()))
+        .into_iter()
         .enumerate()
-        .filter_map(|(si, s)| {
+        .filter_map(|(si, hs)| {
             // The most specific heading: a document title ("Launch checklist") may match
             // too, but the section's own heading is where its items are.
-            doc.headings
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| s.matches_heading(&h.title))
-                .min_by_key(|(i, h)| (std::cmp::Reverse(h.level), *i))
-                .map(|(hi, _)| (si, hi))
+            hs.into_iter()
+                .min_by_key(|&i| (std::cmp::Reverse(doc.headings[i].level), i))
+                .map(|hi| (si, hi))
         })
         .collect()
 }
@@ -154,17 +152,19 @@ fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
 
 fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
     let matcher = matcher_for(sections);
-    // Each heading's own pack section, normalised once rather than per line under it.
-    let own: Vec<Option<&str>> = doc
-        .headings
-        .iter()
-        .map(|h| {
-            sections
-                .iter()
-                .find(|s| s.matches_heading(&h.title))
-                .map(|s| s.id.as_str())
-        })
-        .collect();
+    // Each heading's own pack section (the first that matches), normalised once rather
+    // than per line under it.
+    let refs: Vec<&PackSection> = sections.iter().collect();
+    let mut own: Vec<Option<&str>> = vec![None; doc.headings.len()];
+    for (si, hs) in super::sections_covered_by(&refs, doc.headings.iter().map(|h| h.title.as_str()))
+        .into_iter()
+        .enumerate()
+        .rev()
+    {
+        for h in hs {
+            own[h] = Some(sections[si].id.as_str());
+        }
+    }
     let section_of = |_doc: &Document, _sections: &[PackSection], mut heading: Option<usize>| {
         while let Some(h) = heading {
             if let Some(id) = own[h] {

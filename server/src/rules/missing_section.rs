@@ -2,53 +2,7 @@
 
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::model::{Finding, Fix, Severity};
-use crate::packs::{normalize_heading, PackSection};
-
-/// Each section's title and aliases, as given and normalised (` phrase `, empty ones
-/// dropped: they match nothing).
-type PhraseCache = Option<(Vec<Vec<String>>, Vec<Vec<String>>)>;
-
-thread_local! {
-    static PHRASES: std::cell::RefCell<PhraseCache> = const { std::cell::RefCell::new(None) };
-}
-
-fn raw_phrases(s: &PackSection) -> impl Iterator<Item = &String> {
-    std::iter::once(&s.title).chain(&s.aliases)
-}
-
-/// Runs `f` on the normalised phrases of `sections`, computing them only when the sections
-/// differ from the previous call's on this thread.
-fn with_phrases<R>(sections: &[&PackSection], f: impl FnOnce(&[Vec<String>]) -> R) -> R {
-    PHRASES.with(|cell| {
-        let mut cache = cell.borrow_mut();
-        let fresh = cache.as_ref().is_some_and(|(raw, _)| {
-            raw.len() == sections.len()
-                && raw
-                    .iter()
-                    .zip(sections)
-                    .all(|(r, s)| r.iter().eq(raw_phrases(s)))
-        });
-        if !fresh {
-            let raw: Vec<Vec<String>> = sections
-                .iter()
-                .map(|s| raw_phrases(s).cloned().collect())
-                .collect();
-            let normalized = raw
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|p| normalize_heading(p))
-                        .filter(|p| !p.is_empty())
-                        .map(|p| format!(" {p} "))
-                        .collect()
-                })
-                .collect();
-            *cache = Some((raw, normalized));
-        }
-        let (_, normalized) = cache.as_ref().expect("filled above");
-        f(normalized)
-    })
-}
+use crate::packs::{sections_covered_by, PackSection};
 
 pub struct MissingSection;
 
@@ -66,32 +20,12 @@ impl Rule for MissingSection {
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let sections: Vec<&PackSection> = cx.packs.iter().flat_map(|p| &p.sections).collect();
-        // `PackSection::matches_heading` normalises the heading and every alias on each call;
-        // here each heading is normalised once per checklist and the pack's phrases once per
-        // thread (cached while the packs stay the same), with the same matching rule.
-        let headings: Vec<String> = cx
-            .doc
-            .headings
-            .iter()
-            .map(|h| {
-                let n = normalize_heading(&h.title);
-                if n.is_empty() {
-                    n
-                } else {
-                    format!(" {n} ")
-                }
-            })
-            .collect();
-        let covered: Vec<Option<usize>> = with_phrases(&sections, |phrases| {
-            phrases
-                .iter()
-                .map(|ps| {
-                    headings
-                        .iter()
-                        .position(|h| !h.is_empty() && ps.iter().any(|p| h.contains(p.as_str())))
-                })
-                .collect()
-        });
+        // The first heading covering each section.
+        let covered: Vec<Option<usize>> =
+            sections_covered_by(&sections, cx.doc.headings.iter().map(|h| h.title.as_str()))
+                .into_iter()
+                .map(|hs| hs.first().copied())
+                .collect();
         let covered_by = |i: usize| covered[i];
         // The first heading that any pack section matches.
         let first_matched = covered.iter().flatten().min().copied();
