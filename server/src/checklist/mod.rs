@@ -14,6 +14,7 @@ mod anchors;
 mod dates;
 mod env_blocks;
 mod front_matter;
+mod incremental;
 mod lines;
 mod links;
 mod parse;
@@ -22,6 +23,7 @@ mod refs;
 mod tables;
 
 pub use anchors::github_anchor;
+pub use incremental::reparse;
 pub use parse::parse;
 
 #[derive(Debug, Clone, Default)]

@@ -797,7 +797,7 @@ fn is_collapsed(text: &str) -> bool {
 }
 
 /// Section ends (next heading of the same or higher level) and parents.
-fn finish_sections(headings: &mut [Heading], end: usize) {
+pub(super) fn finish_sections(headings: &mut [Heading], end: usize) {
     let mut open: Vec<usize> = Vec::new();
     for i in 0..headings.len() {
         let level = headings[i].level;

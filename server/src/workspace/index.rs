@@ -152,7 +152,12 @@ impl Workspace {
                 read_text(&abs, rel, size, &mut self.notes)
             }
         };
-        let file = build_file(rel, kind, text, &self.settings, forced);
+        // A keystroke in a long checklist re-parses only the stretch it touched.
+        let previous = self
+            .files
+            .get(rel)
+            .and_then(|f| Some((f.text.as_deref()?, f.document()?)));
+        let file = build_file_from(rel, kind, text, &self.settings, forced, previous);
         // Indices change in place: a keystroke must not rebuild them over every file.
         self.unindex(rel);
         let is_new = self.files.insert(rel.to_string(), file).is_none();
@@ -271,6 +276,19 @@ fn build_file(
     settings: &Settings,
     forced: bool,
 ) -> SourceFile {
+    build_file_from(rel, kind, text, settings, forced, None)
+}
+
+/// [`build_file`], re-parsing markdown incrementally from `previous` (its old text and
+/// document) when the edit allows it.
+fn build_file_from(
+    rel: &str,
+    kind: FileKind,
+    text: Option<Arc<str>>,
+    settings: &Settings,
+    forced: bool,
+    previous: Option<(&str, &crate::checklist::Document)>,
+) -> SourceFile {
     let lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
     let mut profile = config::profile_of(rel);
     if profile != Profile::Example
@@ -283,7 +301,9 @@ fn build_file(
     }
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
-            let doc = crate::checklist::parse(t);
+            let doc = previous
+                .and_then(|(old_text, old)| crate::checklist::reparse(old_text, old, t))
+                .unwrap_or_else(|| crate::checklist::parse(t));
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
             (Parsed::Markdown(Arc::new(doc)), is)
         }

@@ -1,0 +1,331 @@
+//! Re-parsing only the part of a document an edit touched.
+//!
+//! A keystroke in a 5,000-task checklist changes one line, and parsing the whole 400 KB
+//! again costs more than the language server's latency budget. At a top-level ATX heading
+//! (a `#` at the start of a line, outside any container) every markdown block is closed,
+//! so the text between two such headings parses the same alone as inside the document.
+//! [`reparse`] finds the stretch between the headings around an edit, parses it alone,
+//! checks that the next heading is still a top-level heading where it was (an unclosed
+//! code fence or HTML comment would swallow it), and splices the result into the old
+//! document, shifting everything after it.
+//!
+//! Whatever it cannot prove equal to a whole parse it declines (`None`), and the caller
+//! parses the whole text: edits in the first stretch (front matter), edits touching a
+//! heading line, documents with link reference definitions (they apply to the whole
+//! document), stretches whose headings changed. A property test holds it to
+//! [`super::parse`] on random documents and edits.
+
+use std::ops::Range;
+
+use super::{parse, Document, LinkKind};
+
+/// The document of `new_text`, from `old` (the document of `old_text`) re-parsing only the
+/// stretch the edit touched; `None` when that cannot be done exactly.
+pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Document> {
+    if old.links.iter().any(|l| l.kind == LinkKind::Definition) {
+        return None;
+    }
+    // The edit: old[p..old_end] became new[p..new_end].
+    let (o, n) = (old_text.as_bytes(), new_text.as_bytes());
+    let p = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let max_suffix = o.len().min(n.len()) - p;
+    let s = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_end, new_end) = (o.len() - s, n.len() - s);
+    if p == o.len() && p == n.len() {
+        return Some(old.clone());
+    }
+    let delta = new_end as isize - old_end as isize;
+
+    // Top-level headings of the old text: where the stretches start.
+    let top = |i: usize| {
+        let start = old.headings[i].range.start;
+        o.get(start) == Some(&b'#') && (start == 0 || o[start - 1] == b'\n')
+    };
+    // No heading line may be touched (its title, level or anchor could change).
+    if old.headings.iter().any(|h| {
+        let line_end = old_text[h.range.start.min(o.len())..]
+            .find('\n')
+            .map_or(o.len(), |i| h.range.start + i + 1);
+        p < line_end && old_end >= h.range.start
+    }) {
+        return None;
+    }
+    let first = (0..old.headings.len())
+        .rev()
+        .find(|&i| top(i) && old.headings[i].range.start < p)?;
+    let a = old.headings[first].range.start;
+    let next = (first + 1..old.headings.len()).find(|&i| top(i));
+    let b = next.map_or(o.len(), |i| old.headings[i].range.start);
+    if old_end > b {
+        return None;
+    }
+    let new_b = (b as isize + delta) as usize;
+    // The stretch, and the next heading's line to check that it is still a heading.
+    let chunk_end = match next {
+        Some(_) => new_text[new_b..]
+            .find('\n')
+            .map_or(n.len(), |i| new_b + i + 1),
+        None => n.len(),
+    };
+    let chunk = parse(new_text.get(a..chunk_end)?);
+    let local_b = new_b - a;
+    if chunk.links.iter().any(|l| l.kind == LinkKind::Definition) {
+        return None;
+    }
+
+    // Headings of the stretch must be the old ones, plus the next one where expected.
+    let old_in: Vec<usize> = (0..old.headings.len())
+        .filter(|&i| (a..b).contains(&old.headings[i].range.start))
+        .collect();
+    let expected = old_in.len() + usize::from(next.is_some());
+    if chunk.headings.len() != expected {
+        return None;
+    }
+    for (k, &i) in old_in.iter().enumerate() {
+        let (h, g) = (&chunk.headings[k], &old.headings[i]);
+        if h.level != g.level || h.title != g.title {
+            return None;
+        }
+    }
+    if let Some(nx) = next {
+        let (h, g) = (&chunk.headings[old_in.len()], &old.headings[nx]);
+        if h.range.start != local_b || h.level != g.level || h.title != g.title {
+            return None;
+        }
+    }
+
+    let mut splice = Splice {
+        a,
+        b,
+        local_b,
+        delta,
+        out: Document {
+            front_matter: old.front_matter.clone(),
+            ..Document::default()
+        },
+    };
+    splice.all(old, &chunk, &old_in);
+    let mut doc = splice.out;
+    super::parse::finish_sections(&mut doc.headings, new_text.len());
+    Some(doc)
+}
+
+struct Splice {
+    /// The stretch in the old text.
+    a: usize,
+    b: usize,
+    /// Where the next stretch starts in the chunk's own offsets.
+    local_b: usize,
+    delta: isize,
+    out: Document,
+}
+
+fn shift(r: &Range<usize>, by: isize) -> Range<usize> {
+    (r.start as isize + by) as usize..(r.end as isize + by) as usize
+}
+
+impl Splice {
+    /// Which part an old item starting at `start` belongs to: before, inside or after.
+    fn before(&self, start: usize) -> bool {
+        start < self.a
+    }
+    fn after(&self, start: usize) -> bool {
+        start >= self.b
+    }
+    /// Whether a chunk item (chunk offsets) is the stretch's own, not the next heading's.
+    fn own(&self, start: usize) -> bool {
+        start < self.local_b
+    }
+
+    /// Items before the stretch, and how many the stretch gained (or lost).
+    fn counts(
+        &self,
+        old: impl Iterator<Item = usize>,
+        chunk: impl Iterator<Item = usize>,
+    ) -> (usize, isize) {
+        let (mut before, mut inside) = (0, 0);
+        for start in old {
+            if self.before(start) {
+                before += 1;
+            } else if !self.after(start) {
+                inside += 1;
+            }
+        }
+        let now = chunk.filter(|&s| self.own(s)).count();
+        (before, now as isize - inside as isize)
+    }
+
+    fn all(&mut self, old: &Document, chunk: &Document, old_in: &[usize]) {
+        let a = self.a as isize;
+        let d = self.delta;
+        // Index offsets: chunk-local indices move by what precedes the stretch; indices
+        // after the stretch by how many items the stretch gained or lost.
+        let (tb, dt) = self.counts(
+            old.tasks.iter().map(|t| t.range.start),
+            chunk.tasks.iter().map(|t| t.range.start),
+        );
+        let (rb, dr) = self.counts(
+            old.status_rows.iter().map(|r| r.range.start),
+            chunk.status_rows.iter().map(|r| r.range.start),
+        );
+        let hb = old_in.first().copied().unwrap_or(0);
+        let task_idx = |i: Option<usize>, inside: bool| {
+            i.map(|i| {
+                if inside {
+                    i + tb
+                } else if i >= tb {
+                    (i as isize + dt) as usize
+                } else {
+                    i
+                }
+            })
+        };
+        let row_idx = |i: Option<usize>, inside: bool| {
+            i.map(|i| {
+                if inside {
+                    i + rb
+                } else if i >= rb {
+                    (i as isize + dr) as usize
+                } else {
+                    i
+                }
+            })
+        };
+
+        // Headings: the old ones (the stretch's keep their anchors: titles and ids are
+        // unchanged), at their new places; sections are recomputed after.
+        for (i, h) in old.headings.iter().enumerate() {
+            let mut h = h.clone();
+            if let Some(k) = old_in.iter().position(|&j| j == i) {
+                h.range = shift(&chunk.headings[k].range, a);
+            } else if h.range.start >= self.b {
+                h.range = shift(&h.range, d);
+            }
+            h.section = h.range.start..h.range.start;
+            self.out.headings.push(h);
+        }
+
+        self.out.tasks = self.items(
+            &old.tasks,
+            &chunk.tasks,
+            |t| t.range.start,
+            |t, by| {
+                t.range = shift(&t.range, by);
+                t.marker_range = shift(&t.marker_range, by);
+            },
+            |t, inside| {
+                t.parent = task_idx(t.parent, inside);
+                if inside {
+                    t.heading = t.heading.map(|h| h + hb);
+                }
+            },
+        );
+        self.out.status_rows = self.items(
+            &old.status_rows,
+            &chunk.status_rows,
+            |r| r.range.start,
+            |r, by| {
+                r.range = shift(&r.range, by);
+                r.status_range = shift(&r.status_range, by);
+                r.evidence_range = r.evidence_range.as_ref().map(|e| shift(e, by));
+            },
+            |r, inside| {
+                if inside {
+                    r.heading = r.heading.map(|h| h + hb);
+                }
+            },
+        );
+        self.out.links = self.items(
+            &old.links,
+            &chunk.links,
+            |l| l.range.start,
+            |l, by| {
+                l.range = shift(&l.range, by);
+                l.target_range = l.target_range.as_ref().map(|e| shift(e, by));
+            },
+            |_, _| {},
+        );
+        self.out.references = self.items(
+            &old.references,
+            &chunk.references,
+            |r| r.range.start,
+            |r, by| r.range = shift(&r.range, by),
+            |r, inside| {
+                r.task = task_idx(r.task, inside);
+                r.row = row_idx(r.row, inside);
+            },
+        );
+        self.out.env_requirements = self.items(
+            &old.env_requirements,
+            &chunk.env_requirements,
+            |r| r.range.start,
+            |r, by| r.range = shift(&r.range, by),
+            |r, inside| {
+                r.task = task_idx(r.task, inside);
+                r.row = row_idx(r.row, inside);
+            },
+        );
+        self.out.dates = self.items(
+            &old.dates,
+            &chunk.dates,
+            |x| x.range.start,
+            |x, by| {
+                x.range = shift(&x.range, by);
+                x.line_range = shift(&x.line_range, by);
+            },
+            |_, _| {},
+        );
+        self.out.placeholders = self.items(
+            &old.placeholders,
+            &chunk.placeholders,
+            |x| x.range.start,
+            |x, by| x.range = shift(&x.range, by),
+            |_, _| {},
+        );
+        self.out.html_comments = self.items(
+            &old.html_comments,
+            &chunk.html_comments,
+            |x| x.range.start,
+            |x, by| x.range = shift(&x.range, by),
+            |_, _| {},
+        );
+    }
+
+    /// One list of the new document: the old items before the stretch, the chunk's own
+    /// (moved to document offsets), the old items after it (moved by the edit's length
+    /// change); `fix` renumbers indices, told whether the item comes from the chunk.
+    fn items<T: Clone>(
+        &self,
+        old: &[T],
+        chunk: &[T],
+        start: impl Fn(&T) -> usize,
+        shift_by: impl Fn(&mut T, isize),
+        fix: impl Fn(&mut T, bool),
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(old.len() + 4);
+        for x in old.iter().filter(|x| self.before(start(x))) {
+            let mut x = x.clone();
+            fix(&mut x, false);
+            out.push(x);
+        }
+        for x in chunk.iter().filter(|x| self.own(start(x))) {
+            let mut x = x.clone();
+            shift_by(&mut x, self.a as isize);
+            fix(&mut x, true);
+            out.push(x);
+        }
+        for x in old.iter().filter(|x| self.after(start(x))) {
+            let mut x = x.clone();
+            shift_by(&mut x, self.delta);
+            fix(&mut x, false);
+            out.push(x);
+        }
+        out
+    }
+}
