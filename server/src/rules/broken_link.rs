@@ -1,5 +1,7 @@
 //! `broken-link`: a relative link points at a missing file, folder or heading.
 
+use std::collections::HashMap;
+
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::LinkKind;
 use crate::model::{FileEdit, Finding, Fix, Related, Severity};
@@ -65,6 +67,11 @@ impl Rule for BrokenLink {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
+        // Long checklists link the same few files again and again: resolve each target,
+        // suggest for each missing path and list each file's anchors once per checklist.
+        let mut resolutions: HashMap<String, PathResolution> = HashMap::new();
+        let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
+        let mut anchor_lists: HashMap<String, Option<Vec<&str>>> = HashMap::new();
         for link in &cx.doc.links {
             // A `[text][label]` use is checked at its definition.
             if link.kind == LinkKind::Reference {
@@ -84,7 +91,10 @@ impl Rule for BrokenLink {
             let resolved = if decoded.is_empty() {
                 PathResolution::Found(cx.path.to_string())
             } else {
-                cx.ws.resolve_link(cx.path, &decoded)
+                resolutions
+                    .entry(decoded.clone())
+                    .or_insert_with(|| cx.ws.resolve_link(cx.path, &decoded))
+                    .clone()
             };
             match resolved {
                 PathResolution::OutsideRoot => {}
@@ -105,7 +115,11 @@ impl Rule for BrokenLink {
                     if cx.fixes {
                         finding = add_create_fix(cx, finding, &missing, &link.text);
                     }
-                    if let Some(close) = cx.ws.closest_file(&missing) {
+                    let close = suggestions
+                        .entry(missing.clone())
+                        .or_insert_with(|| cx.ws.closest_file(&missing))
+                        .clone();
+                    if let Some(close) = close {
                         finding.help = Some(format!("did you mean `{close}`?"));
                         if let (Some(r), true) = (link.target_range.clone(), cx.fixes) {
                             let new_target = relative_from(parent(cx.path), &close);
@@ -131,7 +145,10 @@ impl Rule for BrokenLink {
                         continue;
                     };
                     let fragment = percent_decode(fragment);
-                    let Some(anchors) = anchors_of(cx, &found) else {
+                    let Some(anchors) = anchor_lists
+                        .entry(found.clone())
+                        .or_insert_with(|| anchors_of(cx, &found))
+                    else {
                         continue;
                     };
                     if anchors.iter().any(|a| a.eq_ignore_ascii_case(&fragment)) {

@@ -2,8 +2,11 @@
 
 use super::secret_in_repo::display_value;
 use super::{ChecklistCx, Rule, RuleInfo};
+use std::collections::HashMap;
+
 use crate::config::{EnvDef, Profile, Quote};
 use crate::model::{FileEdit, Finding, Fix, Related, Severity};
+use crate::workspace::DefSite;
 
 pub struct EnvMismatch;
 
@@ -60,22 +63,30 @@ impl Rule for EnvMismatch {
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let scope = cx.ws.scope_of(cx.path);
+        // The production definitions disagreeing with each (name, value) a checklist
+        // requires, looked up once: long checklists repeat requirements, and each lookup
+        // walks the variable's definitions through the file map.
+        let mut disagreeing: HashMap<(&str, &str), Vec<(&DefSite, &EnvDef)>> = HashMap::new();
         for req in &cx.doc.env_requirements {
             let Some(required) = &req.value else { continue };
-            for site in cx.ws.env_defs_in(&req.name, scope) {
-                let Some(file) = cx.ws.file(&site.path) else {
-                    continue;
-                };
-                if file.profile != Profile::Production {
-                    continue;
-                }
-                // What `Workspace::def` returns, without a second lookup of the path.
-                let Some(def) = file.config().and_then(|c| c.defs.get(site.index)) else {
-                    continue;
-                };
-                if values_agree(required, &def.value) {
-                    continue;
-                }
+            let sites = disagreeing
+                .entry((req.name.as_str(), required.as_str()))
+                .or_insert_with(|| {
+                    cx.ws
+                        .env_defs_in(&req.name, scope)
+                        .iter()
+                        .filter_map(|site| {
+                            let file = cx.ws.file(&site.path)?;
+                            if file.profile != Profile::Production {
+                                return None;
+                            }
+                            // What `Workspace::def` returns, without a second path lookup.
+                            let def = file.config()?.defs.get(site.index)?;
+                            (!values_agree(required, &def.value)).then_some((site, def))
+                        })
+                        .collect()
+                });
+            for &(site, def) in sites.iter() {
                 let shown = display_value(&req.name, &def.value);
                 let line = cx.lines.line_of(req.range.start) + 1;
                 let fix = cx.fixes.then(|| Fix {
