@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
 use super::convert;
+use super::frames::Frames;
 use super::incremental;
 use super::state::{FileDiagnostics, Root, State};
 use crate::analysis;
@@ -72,17 +73,18 @@ struct Computed {
 }
 
 impl Engine {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Engine {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>, frames: Frames) -> Engine {
         let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
-        let sender = client.clone();
         tokio::spawn(async move {
             while let Some(p) = inbox.recv().await {
-                let diagnostics = Arc::unwrap_or_clone(p.diagnostics);
-                let n = diagnostics.len();
-                sender
-                    .publish_diagnostics(p.uri, diagnostics, p.version)
-                    .await;
-                tracing::trace!("sent {n} diagnostic(s)");
+                // Serialised straight from the shared list: no copy, no `Value` tree.
+                if !frames
+                    .publish_diagnostics(&p.uri, &p.diagnostics, p.version)
+                    .await
+                {
+                    return;
+                }
+                tracing::trace!("sent {} diagnostic(s)", p.diagnostics.len());
             }
         });
         Engine {

@@ -13,6 +13,7 @@ pub mod convert;
 pub mod documents;
 pub mod engine;
 pub mod features;
+pub mod frames;
 pub mod hover;
 pub mod incremental;
 pub mod options;
@@ -32,9 +33,12 @@ use backend::Backend;
 use engine::Engine;
 
 /// Builds the service; `shutdown` turns true once a `shutdown` request was answered.
-pub fn service(shutdown: Arc<AtomicBool>) -> (LspService<Backend>, ClientSocket) {
+pub fn service(
+    shutdown: Arc<AtomicBool>,
+    frames: frames::Frames,
+) -> (LspService<Backend>, ClientSocket) {
     LspService::build(move |client| Backend {
-        engine: Arc::new(Engine::new(client, shutdown.clone())),
+        engine: Arc::new(Engine::new(client, shutdown.clone(), frames.clone())),
     })
     .custom_method("readiness/documentText", Backend::document_text)
     .finish()
@@ -44,13 +48,19 @@ pub fn service(shutdown: Arc<AtomicBool>) -> (LspService<Backend>, ClientSocket)
 pub async fn serve<I, O>(input: I, output: O, shutdown: Arc<AtomicBool>)
 where
     I: AsyncRead + Unpin,
-    O: AsyncWrite,
+    O: AsyncWrite + Send + 'static,
 {
-    let (service, socket) = service(shutdown);
-    Server::new(input, output, socket)
+    // One writer owns the output; tower-lsp-server and the diagnostics path both feed it.
+    let (frames, writer) = frames::Frames::new(output);
+    let writer = tokio::spawn(writer);
+    let (service, socket) = service(shutdown, frames.clone());
+    Server::new(input, frames.stream(), socket)
         .concurrency_level(32)
         .serve(service)
         .await;
+    // What was queued (the `shutdown` answer, say) goes out before we return.
+    frames.close();
+    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
 }
 
 /// `readiness lsp`: 0 after `shutdown` then `exit`, 1 when the input ends or `exit` comes first.
