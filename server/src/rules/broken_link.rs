@@ -72,6 +72,7 @@ impl Rule for BrokenLink {
         let mut resolutions: HashMap<String, PathResolution> = HashMap::new();
         let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
         let mut anchor_lists: HashMap<String, Option<Vec<&str>>> = HashMap::new();
+        let mut created: HashMap<(String, String), Option<Fix>> = HashMap::new();
         for link in &cx.doc.links {
             // A `[text][label]` use is checked at its definition.
             if link.kind == LinkKind::Reference {
@@ -113,7 +114,11 @@ impl Rule for BrokenLink {
                         format!("{what} `{decoded}` does not exist ({missing} is missing)"),
                     );
                     if cx.fixes {
-                        finding = add_create_fix(cx, finding, &missing, &link.text);
+                        let fix = created
+                            .entry((missing.clone(), link.text.clone()))
+                            .or_insert_with(|| create_fix(cx, &missing, &link.text))
+                            .clone();
+                        finding = finding.with_fixes(fix);
                     }
                     let close = suggestions
                         .entry(missing.clone())
@@ -242,10 +247,11 @@ pub(crate) fn relative_from(from_dir: &str, to: &str) -> String {
 }
 
 /// Offers to scaffold a missing markdown document from the template its name suggests.
-fn add_create_fix(cx: &ChecklistCx, finding: Finding, missing: &str, link_text: &str) -> Finding {
+/// "Create <missing>" from the template its name or link text asks for (documents only).
+fn create_fix(cx: &ChecklistCx, missing: &str, link_text: &str) -> Option<Fix> {
     let is_doc = crate::workspace::is_markdown(missing);
     if !is_doc || missing.ends_with('/') {
-        return finding;
+        return None;
     }
     let file_name = missing.rsplit('/').next().unwrap_or(missing);
     let title = if link_text.trim().is_empty() {
@@ -260,7 +266,7 @@ fn add_create_fix(cx: &ChecklistCx, finding: Finding, missing: &str, link_text: 
         Some((template, contents)) => (format!("Create {missing} from the {template} template"), contents),
         None => (format!("Create {missing}"), format!("# {title}\n\n<!-- What this document covers, who owns it, when it was last exercised. -->\n")),
     };
-    finding.with_fix(Fix {
+    Some(Fix {
         title: label,
         preferred: true,
         edits: vec![FileEdit::Create {

@@ -15,24 +15,35 @@ static INFO: RuleInfo = RuleInfo {
     explain: include_str!("docs/duplicate-item.md"),
 };
 
-/// Words joined by single spaces, lower-cased: one allocation (two for non-ASCII text).
+/// The text's words lower-cased (char by char) and joined by single spaces, as chars:
+/// what two tasks must share to be the same item.
+fn normalized(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.split_whitespace().enumerate().flat_map(|(i, w)| {
+        (i > 0)
+            .then_some(' ')
+            .into_iter()
+            .chain(w.chars().flat_map(char::to_lowercase))
+    })
+}
+
+/// [`normalized`] as a string; ASCII text without decoding chars.
 fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for w in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for w in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
         }
-        out.push_str(w);
-    }
-    if out.is_ascii() {
         out.make_ascii_lowercase();
         out
     } else {
-        out.to_lowercase()
+        normalized(text).collect()
     }
 }
 
-/// A hash of [`normalize`]'s result, or `None` when it would be empty.
+/// A hash of [`normalized`], or `None` when it is empty, computed without building it.
 fn normalized_hash(text: &str) -> Option<u64> {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut any = false;
@@ -106,6 +117,24 @@ impl Rule for DuplicateItem {
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::check;
+
+    #[test]
+    fn the_hash_is_the_hash_of_the_normalised_text() {
+        use super::{normalize, normalized_hash};
+        for (a, b) in [
+            ("Run  LOAD\ttest ", "run load test"),
+            ("\u{b}Tab\x0csep", "tab sep"),
+            ("Überprüfen Sie", "überprüfen sie"),
+        ] {
+            assert_eq!(normalized_hash(a), normalized_hash(b), "{a:?} / {b:?}");
+            assert_eq!(normalize(a), normalize(b));
+        }
+        assert_ne!(
+            normalized_hash("run load test"),
+            normalized_hash("run load tests")
+        );
+        assert_eq!(normalized_hash(" \n "), None);
+    }
 
     #[test]
     fn repeats_in_one_section_fire_once_per_repeat() {
