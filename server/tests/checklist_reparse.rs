@@ -92,6 +92,16 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// A caller holding a document of some other text gets an answer, never a panic.
+    #[test]
+    fn mismatched_inputs_never_panic(a in document(), b in document(), c in document()) {
+        let _ = reparse(&a, &parse(&b), &c);
+    }
+}
+
 #[test]
 fn a_ticked_box_in_a_long_checklist_reparses_one_section() {
     let mut doc = String::from("# Launch checklist\n\nIntro.\n\n");

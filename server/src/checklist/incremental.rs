@@ -49,8 +49,9 @@ pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Documen
     };
     // No heading line may be touched (its title, level or anchor could change).
     if old.headings.iter().any(|h| {
-        let line_end = old_text[h.range.start.min(o.len())..]
-            .find('\n')
+        let line_end = old_text
+            .get(h.range.start..)
+            .and_then(|rest| rest.find('\n'))
             .map_or(o.len(), |i| h.range.start + i + 1);
         p < line_end && old_end >= h.range.start
     }) {
@@ -68,13 +69,14 @@ pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Documen
     let new_b = (b as isize + delta) as usize;
     // The stretch, and the next heading's line to check that it is still a heading.
     let chunk_end = match next {
-        Some(_) => new_text[new_b..]
+        Some(_) => new_text
+            .get(new_b..)?
             .find('\n')
             .map_or(n.len(), |i| new_b + i + 1),
         None => n.len(),
     };
     let chunk = parse(new_text.get(a..chunk_end)?);
-    let local_b = new_b - a;
+    let local_b = new_b.checked_sub(a)?;
     if chunk.links.iter().any(|l| l.kind == LinkKind::Definition) {
         return None;
     }
