@@ -363,8 +363,11 @@ pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
     let packs = crate::analysis::workspace_packs(&snap.ws).unwrap_or_default();
     let score = crate::score::checklist_score(&snap.ws, &snap.rel, &packs);
     let sections = crate::score::checklist_sections(&snap.ws, &snap.rel, &packs);
-    let section_score = |title: &str| {
-        let id = &sections.iter().find(|s| s.matches_heading(title))?.id;
+    let refs: Vec<&crate::packs::PackSection> = sections.iter().collect();
+    let owners =
+        crate::packs::first_section_of(&refs, doc.headings.iter().map(|h| h.title.as_str()));
+    let section_score = |heading: usize| {
+        let id = &sections[owners[heading]?].id;
         score.as_ref()?.sections.iter().find(|s| &s.id == id)?.score
     };
     Some(
@@ -385,7 +388,7 @@ pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
                         format!("score {}/100 ({level})", s.score)
                     })
                 } else {
-                    section_score(&h.title).map(|n| format!("score {n}/100"))
+                    section_score(i).map(|n| format!("score {n}/100"))
                 };
                 if let Some(scored) = scored {
                     title = format!("{scored} · {title}");

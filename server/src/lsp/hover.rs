@@ -225,7 +225,9 @@ fn heading_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(Stri
             ));
         } else {
             let sections = crate::score::checklist_sections(&snap.ws, &snap.rel, &packs);
-            let section = sections.iter().find(|s| s.matches_heading(&h.title));
+            let refs: Vec<&crate::packs::PackSection> = sections.iter().collect();
+            let section = crate::packs::first_section_of(&refs, [h.title.as_str()])[0]
+                .map(|si| &sections[si]);
             if let Some(sc) = section.and_then(|s| score.sections.iter().find(|x| x.id == s.id)) {
                 if let Some(n) = sc.score {
                     out.push_str(&format!(

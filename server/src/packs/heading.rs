@@ -66,8 +66,6 @@ fn singular(word: &str) -> String {
     }
 }
 
-/// Each section's title and aliases, as given and normalised (` phrase `, empty ones
-/// dropped: they match nothing).
 /// Section sets seen on this thread: each section's title and aliases as given, and
 /// normalised (` phrase `, empty ones dropped: they match nothing). A few sets alternate
 /// (the merged pack sections and each pack's own), so more than one is kept.
@@ -156,6 +154,24 @@ pub fn sections_covered_by<'a>(
     })
 }
 
+/// For each heading, the first of `sections` it covers (see [`sections_covered_by`]).
+pub fn first_section_of<'a>(
+    sections: &[&PackSection],
+    headings: impl IntoIterator<Item = &'a str>,
+) -> Vec<Option<usize>> {
+    let headings: Vec<&str> = headings.into_iter().collect();
+    let mut first = vec![None; headings.len()];
+    for (si, hs) in sections_covered_by(sections, headings)
+        .into_iter()
+        .enumerate()
+    {
+        for h in hs {
+            first[h].get_or_insert(si);
+        }
+    }
+    first
+}
+
 fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     !phrase.is_empty() && format!(" {haystack} ").contains(&format!(" {phrase} "))
 }
@@ -164,34 +180,10 @@ impl PackSection {
     /// Whether a heading's text covers this section: after [`normalize_heading`], the
     /// section title or any alias occurs in the heading as whole words ("Security
     /// Checklist" covers `security`, "4) Database and migrations" covers `data`).
+    ///
+    /// The rule itself, one pair at a time; rules, scores, hovers and lenses ask for many
+    /// headings at once through [`sections_covered_by`], which caches.
     pub fn matches_heading(&self, heading_title: &str) -> bool {
-        // Checklists repeat the same few headings, and every rule and the score ask: answer
-        // each (section, heading) pair once per thread. The key holds the section's title
-        // and alias count, so an edited user pack is not confused with the built-in one.
-        thread_local! {
-            static SEEN: std::cell::RefCell<std::collections::HashMap<(String, usize, String), bool>> =
-                std::cell::RefCell::new(std::collections::HashMap::new());
-        }
-        let key = (
-            self.id.clone() + "\u{0}" + &self.title,
-            self.aliases.len(),
-            heading_title.to_string(),
-        );
-        if let Some(hit) = SEEN.with(|s| s.borrow().get(&key).copied()) {
-            return hit;
-        }
-        let result = self.matches_heading_uncached(heading_title);
-        SEEN.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.len() > 100_000 {
-                s.clear(); // bounded: a long-running server sees many headings
-            }
-            s.insert(key, result);
-        });
-        result
-    }
-
-    fn matches_heading_uncached(&self, heading_title: &str) -> bool {
         let heading = normalize_heading(heading_title);
         if heading.is_empty() {
             return false;

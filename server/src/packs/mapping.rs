@@ -155,16 +155,11 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
     // Each heading's own pack section (the first that matches), normalised once rather
     // than per line under it.
     let refs: Vec<&PackSection> = sections.iter().collect();
-    let mut own: Vec<Option<&str>> = vec![None; doc.headings.len()];
-    for (si, hs) in super::sections_covered_by(&refs, doc.headings.iter().map(|h| h.title.as_str()))
-        .into_iter()
-        .enumerate()
-        .rev()
-    {
-        for h in hs {
-            own[h] = Some(sections[si].id.as_str());
-        }
-    }
+    let own: Vec<Option<&str>> =
+        super::first_section_of(&refs, doc.headings.iter().map(|h| h.title.as_str()))
+            .into_iter()
+            .map(|s| s.map(|si| sections[si].id.as_str()))
+            .collect();
     let section_of = |_doc: &Document, _sections: &[PackSection], mut heading: Option<usize>| {
         while let Some(h) = heading {
             if let Some(id) = own[h] {

@@ -20,7 +20,7 @@ pub mod mapping;
 pub mod matcher;
 mod templates;
 
-pub use heading::{normalize_heading, sections_covered_by};
+pub use heading::{first_section_of, normalize_heading, sections_covered_by};
 pub use templates::{
     choose_template, render_template, template, template_file_name, template_names,
 };
