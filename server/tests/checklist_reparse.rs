@@ -1,8 +1,10 @@
 //! Re-parsing only the edited stretch must give exactly what parsing the whole new text
 //! gives: random documents, random edits, the two documents compared field by field.
+//! The outline pass (headings only, for markdown that is no checklist) is held to the same
+//! documents: its headings and front matter must equal a whole parse's.
 
 use proptest::prelude::*;
-use readiness::checklist::{parse, reparse};
+use readiness::checklist::{parse, parse_outline, reparse};
 
 fn block() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -126,4 +128,25 @@ fn a_ticked_box_in_a_long_checklist_reparses_one_section() {
     let mut open_fence = doc.clone();
     open_fence.insert_str(at, "```\n");
     assert!(reparse(&doc, &old, &open_fence).is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Links into a file that is no checklist are checked against its outline: the
+    /// anchors, titles and sections must be the whole parse's, edits and all.
+    #[test]
+    fn outline_headings_equal_a_whole_parse(doc in document(), (at, removed, insert) in edit()) {
+        let text = apply(&doc, at, removed, insert);
+        let whole = parse(&text);
+        let outline = parse_outline(&text);
+        prop_assert_eq!(&outline.headings, &whole.headings);
+        prop_assert_eq!(outline.front_matter.readiness, whole.front_matter.readiness);
+        prop_assert_eq!(&outline.front_matter.range, &whole.front_matter.range);
+        prop_assert_eq!(&outline.front_matter.packs, &whole.front_matter.packs);
+        prop_assert!(outline.outline && !whole.outline);
+        // Asked to re-parse from an outline, `reparse` declines: the caller wants it whole.
+        let typed = format!("{}x", text);
+        prop_assert!(reparse(&text, &outline, &typed).is_none());
+    }
 }

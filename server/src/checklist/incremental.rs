@@ -22,7 +22,9 @@ use super::{parse, Document, LinkKind};
 /// The document of `new_text`, from `old` (the document of `old_text`) re-parsing only the
 /// stretch the edit touched; `None` when that cannot be done exactly.
 pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Document> {
-    if old.links.iter().any(|l| l.kind == LinkKind::Definition) {
+    // An outline holds headings only: splicing into it would yield an outline too, where
+    // the caller asked for a whole parse.
+    if old.outline || old.links.iter().any(|l| l.kind == LinkKind::Definition) {
         return None;
     }
     // The edit: old[p..old_end] became new[p..new_end].

@@ -17,6 +17,7 @@ mod front_matter;
 mod incremental;
 mod lines;
 mod links;
+mod outline;
 mod parse;
 mod placeholders;
 mod refs;
@@ -24,7 +25,13 @@ mod tables;
 
 pub use anchors::github_anchor;
 pub use incremental::reparse;
+pub use outline::parse_outline;
 pub use parse::parse;
+
+/// The `readiness:` flag of a document's front matter, without parsing the rest.
+pub fn front_matter_readiness(text: &str) -> Option<bool> {
+    front_matter::parse(text).front_matter.readiness
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -47,6 +54,9 @@ pub struct Document {
     pub placeholders: Vec<Placeholder>,
     /// HTML comments (outside code), for suppression directives and explicit markers.
     pub html_comments: Vec<HtmlComment>,
+    /// Only front matter and headings were read ([`parse_outline`]): a markdown file that
+    /// is not a checklist, loaded from disk as a link target.
+    pub outline: bool,
 }
 
 #[derive(Debug, Clone, Default)]

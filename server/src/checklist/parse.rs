@@ -13,6 +13,12 @@ use super::{
     HtmlComment, LinkKind, RefKind, Reference, Task,
 };
 
+/// The GFM extensions GitHub renders checklists with.
+pub(super) const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
 /// Parses a markdown document. Never panics, whatever the input.
 pub fn parse(text: &str) -> Document {
     let fm = front_matter::parse(text);
@@ -24,11 +30,7 @@ pub fn parse(text: &str) -> Document {
     b.doc.front_matter = fm.front_matter;
     b.doc.dates = fm.dates;
 
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut iter = Parser::new_ext(&text[base..], options).into_offset_iter();
+    let mut iter = Parser::new_ext(&text[base..], OPTIONS).into_offset_iter();
     for (event, r) in iter.by_ref() {
         let range = (r.start + base).min(text.len())..(r.end + base).min(text.len());
         b.event(event, range);

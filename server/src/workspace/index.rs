@@ -157,7 +157,14 @@ impl Workspace {
             .files
             .get(rel)
             .and_then(|f| Some((f.text.as_deref()?, f.document()?)));
-        let file = build_file_from(rel, kind, text, &self.settings, forced, previous);
+        let file = build_file_from(
+            rel,
+            kind,
+            text,
+            &self.settings,
+            forced,
+            Reading::Change(previous),
+        );
         // Indices change in place: a keystroke must not rebuild them over every file.
         self.unindex(rel);
         let is_new = self.files.insert(rel.to_string(), file).is_none();
@@ -269,6 +276,18 @@ fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> b
             .is_some_and(|g| g.is_match(rel))
 }
 
+/// How a markdown file is read.
+#[derive(Clone, Copy)]
+enum Reading<'p> {
+    /// The walk of a whole workspace: a file that is no checklist is read as an outline
+    /// (front matter and headings), all any rule asks of a link target.
+    Load,
+    /// A change to one file (an edit, a save, a file watched): read whole, so an editor
+    /// gets every feature in any markdown file it opens. With the previous text and
+    /// document, only the stretch the edit touched is parsed again.
+    Change(Option<(&'p str, &'p crate::checklist::Document)>),
+}
+
 fn build_file(
     rel: &str,
     kind: FileKind,
@@ -276,18 +295,16 @@ fn build_file(
     settings: &Settings,
     forced: bool,
 ) -> SourceFile {
-    build_file_from(rel, kind, text, settings, forced, None)
+    build_file_from(rel, kind, text, settings, forced, Reading::Load)
 }
 
-/// [`build_file`], re-parsing markdown incrementally from `previous` (its old text and
-/// document) when the edit allows it.
 fn build_file_from(
     rel: &str,
     kind: FileKind,
     text: Option<Arc<str>>,
     settings: &Settings,
     forced: bool,
-    previous: Option<(&str, &crate::checklist::Document)>,
+    reading: Reading<'_>,
 ) -> SourceFile {
     let lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
     let mut profile = config::profile_of(rel);
@@ -301,9 +318,26 @@ fn build_file_from(
     }
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
-            let doc = previous
-                .and_then(|(old_text, old)| crate::checklist::reparse(old_text, old, t))
-                .unwrap_or_else(|| crate::checklist::parse(t));
+            let reparsed = match reading {
+                Reading::Change(Some((old_text, old))) => {
+                    crate::checklist::reparse(old_text, old, t)
+                }
+                _ => None,
+            };
+            let doc = match reparsed {
+                Some(doc) => doc,
+                None if matches!(reading, Reading::Load)
+                    && !forced
+                    && !is_checklist(
+                        rel,
+                        crate::checklist::front_matter_readiness(t),
+                        settings,
+                    ) =>
+                {
+                    crate::checklist::parse_outline(t)
+                }
+                None => crate::checklist::parse(t),
+            };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
             (Parsed::Markdown(Arc::new(doc)), is)
         }
@@ -391,5 +425,47 @@ mod tests {
         let fresh = Workspace::load(root, &LoadOptions::default()).unwrap();
         assert_eq!(indices(&ws), indices(&fresh));
         assert_eq!(ws.env_defs_in("LOG_LEVEL", "a").len(), 1);
+    }
+
+    #[test]
+    fn markdown_that_is_no_checklist_loads_as_an_outline_and_opens_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let other = "# Runbook\n\n- [ ] step `scripts/x.sh`\n\n## Restore\n";
+        write(root, "docs/runbook.md", other);
+        write(
+            root,
+            "notes.md",
+            "---\nreadiness: true\n---\n- [ ] `LOG_LEVEL=info`\n",
+        );
+        write(
+            root,
+            "readiness.md",
+            "- [ ] see [restore](docs/runbook.md#restore)\n",
+        );
+        let mut ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+
+        // Checklists, by name or by front matter, are read whole.
+        for path in ["readiness.md", "notes.md"] {
+            let doc = ws.file(path).and_then(|f| f.document()).unwrap();
+            assert!(!doc.outline && doc.tasks.len() == 1, "{path}");
+        }
+        // The link target: headings only, the same anchors a whole parse gives.
+        let doc = ws
+            .file("docs/runbook.md")
+            .and_then(|f| f.document())
+            .unwrap();
+        assert!(doc.outline && doc.tasks.is_empty() && doc.references.is_empty());
+        let anchors: Vec<&str> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["runbook", "restore"]);
+
+        // Opened in an editor (or changed on disk), it is read whole.
+        ws.set_file("docs/runbook.md", Some(Arc::from(other)));
+        let doc = ws
+            .file("docs/runbook.md")
+            .and_then(|f| f.document())
+            .unwrap();
+        assert!(!doc.outline);
+        assert_eq!((doc.tasks.len(), doc.references.len()), (1, 1));
     }
 }
