@@ -114,18 +114,30 @@ pub fn diagnostics(
         .collect()
 }
 
-/// A hash of where the diagnostics sit (their ranges and their related locations' ranges):
-/// with the findings, what decides whether a file must be published again.
-pub fn layout_hash(diagnostics: &[Diagnostic]) -> u64 {
+/// A hash of where a file's diagnostics sit (their ranges and their related locations'
+/// ranges), from the findings, without building the diagnostics: with the findings, what
+/// decides whether a file must be published again.
+pub fn layout_hash(
+    ws: &Workspace,
+    text: &str,
+    lines: &LineIndex,
+    enc: Encoding,
+    findings: &[Finding],
+) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut range = |r: &tower_lsp_server::ls_types::Range| {
+    let mut range = |r: tower_lsp_server::ls_types::Range| {
         (r.start.line, r.start.character, r.end.line, r.end.character).hash(&mut h);
     };
-    for d in diagnostics {
-        range(&d.range);
-        for r in d.related_information.iter().flatten() {
-            range(&r.location.range);
+    let conv = Converter::new(text, lines, enc);
+    for f in findings {
+        range(conv.range(&f.range));
+        for r in &f.related {
+            // As `diagnostic_with` places them.
+            range(match (ws.text(&r.path), ws.line_index(&r.path)) {
+                (Some(t), Some(l)) => Converter::new(t, l, enc).range(&r.range),
+                _ => Default::default(),
+            });
         }
     }
     h.finish()

@@ -51,12 +51,83 @@ type Current = (
     HashMap<PathBuf, i32>,
 );
 
-/// One file's diagnostics on their way to the client: shared with `published` until the
-/// sending task copies them, one file at a time.
+/// One file's diagnostics on their way to the client.
 struct Outgoing {
     uri: tower_lsp_server::ls_types::Uri,
-    diagnostics: Arc<Vec<tower_lsp_server::ls_types::Diagnostic>>,
+    diagnostics: Pending,
     version: Option<i32>,
+}
+
+/// A file's findings, converted to diagnostics only when the sending task gets to them.
+/// The first analysis of a monorepo publishes a couple of thousand files at once; converted
+/// up front they were a quarter of the server's peak memory, queued behind the client
+/// reading them. Findings are shared with `published`: waiting here costs nothing.
+struct Pending {
+    /// None for a file whose diagnostics are cleared.
+    ws: Option<Arc<Workspace>>,
+    rel: String,
+    /// The text when the file is not in the workspace (a broken readiness.toml).
+    text: Option<Arc<str>>,
+    enc: crate::text::Encoding,
+    findings: Arc<Vec<Finding>>,
+    /// Goes into each diagnostic's `data`.
+    id: u64,
+}
+
+impl Pending {
+    /// No diagnostics: a file whose root went away.
+    fn cleared() -> Pending {
+        Pending {
+            ws: None,
+            rel: String::new(),
+            text: None,
+            enc: crate::text::Encoding::Utf16,
+            findings: Arc::default(),
+            id: 0,
+        }
+    }
+
+    fn convert(&self) -> Vec<tower_lsp_server::ls_types::Diagnostic> {
+        let Some(ws) = &self.ws else {
+            return Vec::new();
+        };
+        let text = self.text.as_deref();
+        let mut diags = diagnostics_of(ws, &self.rel, text, self.enc, &self.findings);
+        convert::set_data(&mut diags, self.id);
+        diags
+    }
+}
+
+/// The diagnostics of `rel`'s findings; `text` when the file is not in the workspace.
+fn diagnostics_of(
+    ws: &Workspace,
+    rel: &str,
+    text: Option<&str>,
+    enc: crate::text::Encoding,
+    findings: &[Finding],
+) -> Vec<tower_lsp_server::ls_types::Diagnostic> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let owned;
+    let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
+        (Some(t), Some(l)) => (t, l),
+        _ => match text {
+            Some(t) => {
+                owned = LineIndex::new(t);
+                (t, &owned)
+            }
+            None => ("", &*EMPTY_LINES),
+        },
+    };
+    convert::diagnostics(ws, text, lines, enc, findings)
+}
+
+/// One file's settled findings and the layout of their diagnostics.
+struct Settled {
+    rel: String,
+    findings: Vec<Finding>,
+    layout: u64,
 }
 
 /// A finished analysis of one root, ready to be compared with what was published.
@@ -69,7 +140,12 @@ struct Computed {
     /// with the version they were computed from, and not at all once the buffer moved on
     /// (the newer edit's own check publishes).
     versions: HashMap<PathBuf, i32>,
-    files: BTreeMap<PathBuf, (Vec<Finding>, Vec<tower_lsp_server::ls_types::Diagnostic>)>,
+    files: BTreeMap<PathBuf, Settled>,
+    /// The snapshot the findings come from, to convert them against.
+    ws: Arc<Workspace>,
+    enc: crate::text::Encoding,
+    /// readiness.toml's text when it is broken (not part of the workspace).
+    settings_text: Option<Arc<str>>,
 }
 
 impl Engine {
@@ -77,14 +153,15 @@ impl Engine {
         let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         tokio::spawn(async move {
             while let Some(p) = inbox.recv().await {
-                // Serialised straight from the shared list: no copy, no `Value` tree.
+                let diagnostics = p.diagnostics.convert();
+                // Serialised straight from the list: no `Value` tree.
                 if !frames
-                    .publish_diagnostics(&p.uri, &p.diagnostics, p.version)
+                    .publish_diagnostics(&p.uri, &diagnostics, p.version)
                     .await
                 {
                     return;
                 }
-                tracing::trace!("sent {} diagnostic(s)", p.diagnostics.len());
+                tracing::trace!("sent {} diagnostic(s)", diagnostics.len());
             }
         });
         Engine {
@@ -144,7 +221,7 @@ impl Engine {
         self.send(
             cleared
                 .into_iter()
-                .map(|p| (p, Arc::new(Vec::new()), None))
+                .map(|p| (p, Pending::cleared(), None))
                 .collect(),
         );
     }
@@ -293,6 +370,7 @@ impl Engine {
         };
         let abs = ws.abs(&rel);
         let queued = std::time::Instant::now();
+        let snapshot = ws.clone();
         let result = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
@@ -304,15 +382,20 @@ impl Engine {
                 return BTreeMap::new();
             };
             let t2 = std::time::Instant::now();
-            let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
+            let layout = convert::layout_hash(&ws, text, lines, enc, &findings);
             tracing::debug!(
-                "quick: wait {:?} rules {:?} finish {:?} convert {:?}",
+                "quick: wait {:?} rules {:?} finish {:?} layout {:?}",
                 t0 - queued,
                 t1 - t0,
                 t2 - t1,
                 t2.elapsed()
             );
-            BTreeMap::from([(ws.abs(&rel), (findings, diags))])
+            let settled = Settled {
+                rel: rel.clone(),
+                findings,
+                layout,
+            };
+            BTreeMap::from([(ws.abs(&rel), settled)])
         })
         .await;
         match result {
@@ -324,6 +407,9 @@ impl Engine {
                     only,
                     versions,
                     files,
+                    ws: snapshot,
+                    enc,
+                    settings_text: None,
                 })
                 .await;
             }
@@ -387,6 +473,8 @@ impl Engine {
             )
         };
         let (ws, today, enc, changed, cache, settings_error, gen, load_gen, versions) = taken;
+        let snapshot = ws.clone();
+        let settings_text = settings_error.as_ref().map(|(_, t)| t.clone());
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let full = cache.is_none();
@@ -420,7 +508,7 @@ impl Engine {
                 targets.extend(cache.targets().cloned());
             }
             let extra_text = settings_error.map(|(_, t)| t);
-            // Each target file settles and converts on its own: in parallel.
+            // Each target file settles on its own: in parallel.
             use rayon::prelude::*;
             let files: BTreeMap<_, _> = targets
                 .par_iter()
@@ -437,8 +525,16 @@ impl Engine {
                             None => ("", &*EMPTY_LINES),
                         },
                     };
-                    let diags = convert::diagnostics(&ws, text, lines, enc, &findings);
-                    (ws.abs(rel), (findings, diags))
+                    let layout = convert::layout_hash(&ws, text, lines, enc, &findings);
+                    let rel = rel.clone();
+                    (
+                        ws.abs(&rel),
+                        Settled {
+                            rel,
+                            findings,
+                            layout,
+                        },
+                    )
                 })
                 .collect();
             cache.compact(&ws);
@@ -474,6 +570,9 @@ impl Engine {
                     only,
                     versions,
                     files,
+                    ws: snapshot,
+                    enc,
+                    settings_text,
                 })
                 .await;
                 self.analyzed.send_modify(|n| *n += 1);
@@ -492,7 +591,24 @@ impl Engine {
             only,
             versions,
             mut files,
+            ws,
+            enc,
+            settings_text,
         } = computed;
+        // Pull clients ask for diagnostics later, while the state is locked: convert them
+        // here, outside the lock, as they will be kept anyway.
+        let pull_now = self.state().caps.pull;
+        let mut converted: HashMap<PathBuf, Vec<tower_lsp_server::ls_types::Diagnostic>> =
+            HashMap::new();
+        if pull_now {
+            for (path, settled) in &files {
+                let text = settings_text
+                    .as_deref()
+                    .filter(|_| settled.rel == FILE_NAME);
+                let diags = diagnostics_of(&ws, &settled.rel, text, enc, &settled.findings);
+                converted.insert(path.clone(), diags);
+            }
+        }
         let (out, pull, refresh) = {
             let mut state = self.state();
             if state.root_mut(&dir).is_none() {
@@ -510,10 +626,21 @@ impl Engine {
                 .map(|(p, _)| p.clone())
                 .collect();
             for p in previously {
-                files.insert(p, (Vec::new(), Vec::new()));
+                let rel = ws.rel(&p).unwrap_or_default();
+                let settled = Settled {
+                    rel,
+                    findings: Vec::new(),
+                    layout: 0,
+                };
+                files.insert(p, settled);
             }
             let mut out = Vec::new();
-            for (path, (findings, mut diags)) in files {
+            for (path, settled) in files {
+                let Settled {
+                    rel,
+                    findings,
+                    layout,
+                } = settled;
                 let old = state.published.get(&path);
                 if old.is_some_and(|o| o.snap_gen > gen) {
                     continue; // computed from an older workspace than what is shown
@@ -524,7 +651,6 @@ impl Engine {
                 }
                 // Equal findings give equal messages; positions can still move when text
                 // before them changed, hence the layout hash.
-                let layout = convert::layout_hash(&diags);
                 if old.is_some_and(|o| *o.findings == findings && o.layout == layout) {
                     continue;
                 }
@@ -532,8 +658,15 @@ impl Engine {
                     continue;
                 }
                 let id = state.next_id();
-                convert::set_data(&mut diags, id);
-                let diags = Arc::new(diags);
+                let findings = Arc::new(findings);
+                let pending = Pending {
+                    ws: Some(ws.clone()),
+                    text: settings_text.clone().filter(|_| rel == FILE_NAME),
+                    rel,
+                    enc,
+                    findings: findings.clone(),
+                    id,
+                };
                 let pull = state.caps.pull;
                 if findings.is_empty() {
                     state.published.remove(&path);
@@ -542,17 +675,21 @@ impl Engine {
                         path.clone(),
                         FileDiagnostics {
                             root: dir.clone(),
-                            findings: Arc::new(findings),
+                            findings,
                             // Kept only for pull requests: a push client already has them,
                             // and a workspace's worth is a copy of every finding.
-                            diagnostics: pull.then(|| diags.clone()),
+                            diagnostics: pull.then(|| {
+                                let mut diags = converted.remove(&path).unwrap_or_default();
+                                convert::set_data(&mut diags, id);
+                                Arc::new(diags)
+                            }),
                             layout,
                             id,
                             snap_gen: gen,
                         },
                     );
                 }
-                out.push((path, diags, version));
+                out.push((path, pending, version));
             }
             (out, state.caps.pull, state.caps.diagnostic_refresh)
         };
@@ -575,14 +712,7 @@ impl Engine {
     }
 
     #[allow(clippy::type_complexity)]
-    fn send(
-        &self,
-        out: Vec<(
-            PathBuf,
-            Arc<Vec<tower_lsp_server::ls_types::Diagnostic>>,
-            Option<i32>,
-        )>,
-    ) {
+    fn send(&self, out: Vec<(PathBuf, Pending, Option<i32>)>) {
         if self.state().caps.pull {
             return;
         }
