@@ -510,10 +510,23 @@ impl Engine {
             let extra_text = settings_error.map(|(_, t)| t);
             // Each target file settles on its own: in parallel.
             use rayon::prelude::*;
-            let files: BTreeMap<_, _> = targets
-                .par_iter()
+            // A checklist's findings in its own file are most of a workspace's: moved out
+            // of the cache and settled, not copied.
+            let targets: Vec<(String, Option<Vec<Finding>>)> = targets
+                .into_iter()
                 .map(|rel| {
-                    let findings = cache.findings_for(&ws, today, rel);
+                    let own = cache.take_own(&ws, &rel);
+                    (rel, own)
+                })
+                .collect();
+            let files: BTreeMap<_, _> = targets
+                .into_par_iter()
+                .map(|(rel, own)| {
+                    let rel = &rel;
+                    let findings = match own {
+                        Some(raw) => analysis::finish(&ws, today, raw),
+                        None => cache.findings_for(&ws, today, rel),
+                    };
                     let owned;
                     let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
                         (Some(t), Some(l)) => (t, l),
@@ -540,7 +553,7 @@ impl Engine {
             cache.compact(&ws);
             tracing::debug!(
                 "analysed {} file(s) in {} ms",
-                targets.len(),
+                files.len(),
                 started.elapsed().as_millis()
             );
             let only = (!full).then(|| files.keys().cloned().collect::<HashSet<PathBuf>>());

@@ -114,6 +114,29 @@ impl Cache {
         analysis::finish(ws, today, gathered)
     }
 
+    /// The raw findings `target` puts in its own file when it is a checklist and the only
+    /// source landing there: taken out of the cache, to be settled without a copy. What
+    /// [`Cache::compact`] would drop later anyway; the rest of its findings stay.
+    pub fn take_own(&mut self, ws: &Workspace, target: &str) -> Option<Vec<Finding>> {
+        let alone = ws.file(target).is_some_and(|f| f.is_checklist)
+            && self
+                .landing
+                .get(target)
+                .is_some_and(|s| s.len() == 1 && s.contains(target));
+        if !alone {
+            return None;
+        }
+        let findings = self.by_source.get_mut(target)?;
+        let (own, elsewhere): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings)
+            .into_iter()
+            .partition(|f| f.path == target);
+        *findings = elsewhere;
+        if findings.is_empty() {
+            self.by_source.remove(target);
+        }
+        Some(own)
+    }
+
     /// Every file with findings.
     pub fn targets(&self) -> impl Iterator<Item = &String> {
         self.landing.keys()
@@ -198,6 +221,34 @@ mod tests {
         let targets = cache.apply(vec![("readiness.md".to_string(), Vec::new())]);
         assert!(targets.contains(".env.production"));
         assert!(codes(&cache).is_empty());
+    }
+
+    #[test]
+    fn own_findings_taken_out_settle_as_the_cache_would() {
+        let (_d, ws) = ws(&[
+            (
+                "readiness.md",
+                "- [x] runbook at `docs/missing.md`\n`LOG_LEVEL=info`\n",
+            ),
+            (".env.production", "LOG_LEVEL=debug\n"),
+        ]);
+        let today = Date::parse_iso("2026-06-01").unwrap();
+        let packs = analysis::workspace_packs(&ws).unwrap();
+        let mut cache = Cache::default();
+        cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        let settled = cache.findings_for(&ws, today, "readiness.md");
+        let mut taken = cache.clone();
+        let own = taken.take_own(&ws, "readiness.md").unwrap();
+        assert_eq!(analysis::finish(&ws, today, own), settled);
+        // A config file is not taken: a checklist may land in it again.
+        assert!(taken.take_own(&ws, ".env.production").is_none());
+        // What is left equals a compacted cache: the env-mismatch landing in the config.
+        cache.compact(&ws);
+        assert_eq!(
+            format!("{:?}", taken.by_source),
+            format!("{:?}", cache.by_source)
+        );
+        assert_eq!(taken.findings_for(&ws, today, ".env.production").len(), 1);
     }
 
     #[test]
