@@ -223,9 +223,9 @@ mod tests {
         assert!(codes(&cache).is_empty());
     }
 
-    #[test]
-    fn own_findings_taken_out_settle_as_the_cache_would() {
-        let (_d, ws) = ws(&[
+    /// A checklist with a finding of its own and one landing in a config file, analysed.
+    fn checklist_and_config() -> (tempfile::TempDir, Workspace, Date, Cache) {
+        let (d, ws) = ws(&[
             (
                 "readiness.md",
                 "- [x] runbook at `docs/missing.md`\n`LOG_LEVEL=info`\n",
@@ -236,6 +236,12 @@ mod tests {
         let packs = analysis::workspace_packs(&ws).unwrap();
         let mut cache = Cache::default();
         cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        (d, ws, today, cache)
+    }
+
+    #[test]
+    fn own_findings_taken_out_settle_as_the_cache_would() {
+        let (_d, ws, today, mut cache) = checklist_and_config();
         let settled = cache.findings_for(&ws, today, "readiness.md");
         let mut taken = cache.clone();
         let own = taken.take_own(&ws, "readiness.md").unwrap();
@@ -253,17 +259,7 @@ mod tests {
 
     #[test]
     fn compacted_own_findings_still_clear_when_their_source_has_none() {
-        let (_d, ws) = ws(&[
-            (
-                "readiness.md",
-                "- [x] runbook at `docs/missing.md`\n`LOG_LEVEL=info`\n",
-            ),
-            (".env.production", "LOG_LEVEL=debug\n"),
-        ]);
-        let today = Date::parse_iso("2026-06-01").unwrap();
-        let packs = analysis::workspace_packs(&ws).unwrap();
-        let mut cache = Cache::default();
-        cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        let (_d, ws, today, mut cache) = checklist_and_config();
         let own = cache.findings_for(&ws, today, "readiness.md");
         assert!(own.iter().any(|f| f.code == "missing-evidence"));
         cache.compact(&ws);
