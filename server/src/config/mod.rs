@@ -12,6 +12,7 @@ mod parse;
 mod profile;
 mod workflow;
 mod yaml;
+mod yaml_fast;
 
 pub use parse::{classify, parse_config, profile_of};
 
