@@ -106,6 +106,7 @@ impl Workspace {
             tracked: Arc::default(),
             probes: Arc::default(),
             forced: options.forced_checklists.iter().cloned().collect(),
+            scopes: Arc::default(),
         };
         for (rel, (file, mut notes)) in walked.files {
             ws.notes.append(&mut notes);
@@ -139,6 +140,7 @@ impl Workspace {
             Some(t) => Some(t),
             None if !abs.is_file() => {
                 self.probes = Arc::default();
+                self.scopes = Arc::default();
                 self.unindex(rel);
                 self.files.remove(rel);
                 if let Some(paths) = Arc::make_mut(&mut self.by_name).get_mut(file_name(rel)) {
@@ -169,6 +171,8 @@ impl Workspace {
         self.unindex(rel);
         let is_new = self.files.insert(rel.to_string(), file).is_none();
         if is_new {
+            // A new file may be a project marker: scopes are found again.
+            self.scopes = Arc::default();
             let mut dir = rel;
             while let Some(i) = dir.rfind('/') {
                 dir = &dir[..i];
@@ -467,5 +471,32 @@ mod tests {
             .unwrap();
         assert!(!doc.outline);
         assert_eq!((doc.tasks.len(), doc.references.len()), (1, 1));
+    }
+
+    #[test]
+    fn scopes_follow_project_markers_appearing_and_going() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "services/a/docs/readiness.md", "- [ ] x\n");
+        let mut ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+        let checklist = "services/a/docs/readiness.md";
+        assert_eq!(ws.scope_of(checklist), "");
+        assert_eq!(
+            ws.scope_of(checklist),
+            "",
+            "asked twice, answered from the cache"
+        );
+
+        // A Dockerfile makes services/a a project of its own.
+        write(root, "services/a/Dockerfile", "FROM x\n");
+        ws.set_file("services/a/Dockerfile", None);
+        assert_eq!(ws.scope_of(checklist), "services/a");
+        // An edit of the checklist keeps the scope.
+        ws.set_file(checklist, Some(Arc::from("- [x] x\n")));
+        assert_eq!(ws.scope_of(checklist), "services/a");
+
+        std::fs::remove_file(root.join("services/a/Dockerfile")).unwrap();
+        ws.set_file("services/a/Dockerfile", None);
+        assert_eq!(ws.scope_of(checklist), "");
     }
 }

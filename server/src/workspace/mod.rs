@@ -93,6 +93,10 @@ pub struct Workspace {
     probes: Arc<crate::probes::cache::ProbeCache>,
     /// Files analysed as checklists because they were named explicitly.
     forced: HashSet<String>,
+    /// Folder -> length of its scope (see `scope_of`): a scope is found by looking for
+    /// project markers and `.git` up the tree, a file-system call per level, and every
+    /// change asks it for every checklist. Only files appearing or disappearing change it.
+    scopes: Arc<std::sync::RwLock<HashMap<String, usize>>>,
 }
 
 /// How to load a workspace.

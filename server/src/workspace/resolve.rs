@@ -42,6 +42,29 @@ fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '['])
 }
 
+/// Files that make their folder a project (see [`Workspace::scope_of`]).
+const MARKERS: &[&str] = &[
+    "readiness.toml",
+    "package.json",
+    "Cargo.toml",
+    "pyproject.toml",
+    "requirements.txt",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "Gemfile",
+    "Dockerfile",
+    "Containerfile",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "Chart.yaml",
+    ".env",
+    ".env.example",
+    ".env.production",
+];
+
 impl Workspace {
     /// Whether `path` (workspace-relative) is a file or folder, in the index or on disk
     /// (the disk covers ignored files the walk left out).
@@ -128,28 +151,21 @@ impl Workspace {
     /// monorepo, `services/api/docs/readiness.md` speaks for `services/api/`, not for
     /// every service. Returns "" for the workspace root.
     pub fn scope_of<'a>(&self, checklist: &'a str) -> &'a str {
-        const MARKERS: &[&str] = &[
-            "readiness.toml",
-            "package.json",
-            "Cargo.toml",
-            "pyproject.toml",
-            "requirements.txt",
-            "go.mod",
-            "pom.xml",
-            "build.gradle",
-            "Gemfile",
-            "Dockerfile",
-            "Containerfile",
-            "docker-compose.yml",
-            "docker-compose.yaml",
-            "compose.yml",
-            "compose.yaml",
-            "Chart.yaml",
-            ".env",
-            ".env.example",
-            ".env.production",
-        ];
-        let mut dir = parent(checklist);
+        let dir = parent(checklist);
+        let known = self.scopes.read().ok().and_then(|m| m.get(dir).copied());
+        let len = known.unwrap_or_else(|| {
+            let len = self.find_scope(dir).len();
+            if let Ok(mut m) = self.scopes.write() {
+                m.insert(dir.to_string(), len);
+            }
+            len
+        });
+        // A scope is one of the checklist's folders: a prefix of its path.
+        checklist.get(..len).unwrap_or("")
+    }
+
+    /// The nearest folder from `dir` up holding a project marker or `.git` ("" for none).
+    fn find_scope<'d>(&self, mut dir: &'d str) -> &'d str {
         let mut candidate = String::new();
         loop {
             if dir.is_empty() {
@@ -170,7 +186,6 @@ impl Workspace {
         }
     }
 
-    /// Whether `path` lies inside the folder `scope` ("" is the root).
     pub fn in_scope(scope: &str, path: &str) -> bool {
         scope.is_empty()
             || (path.starts_with(scope) && path.as_bytes().get(scope.len()) == Some(&b'/'))
