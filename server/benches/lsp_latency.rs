@@ -3,7 +3,7 @@
 //!
 //! - initial index: `initialized` -> first diagnostics of the big checklist
 //! - keystroke: `didChange` of the big checklist -> its `publishDiagnostics` for that version
-//! - cascade: `didChange` of a config buffer -> the next `publishDiagnostics` of any file
+//! - cascade: `didChange` of a config buffer -> `publishDiagnostics` of a checklist it constrains
 //! - peak RSS of the server (getrusage of children)
 
 #[path = "support/monorepo.rs"]
@@ -213,12 +213,39 @@ fn main() {
             "textDocument": { "uri": uri, "version": 2 },
             "contentChanges": [{ "text": "" }] } }),
         );
-        match wait(None, None, Duration::from_secs(10)) {
-            Some(at) => println!(
-                "cascade: config edit -> first publishDiagnostics: {:?}",
-                at - sent
+        // The config file's own diagnostics go out in the same batch as the checklists'
+        // it constrains; the budget is about the checklists, so time the first of those.
+        let (mut first_any, mut first_checklist) = (None, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while first_checklist.is_none() {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            let Ok((at, msg)) = rx.recv_timeout(left) else {
+                break;
+            };
+            if msg["method"] != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            first_any.get_or_insert(at);
+            if msg["params"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(".md"))
+            {
+                first_checklist = Some(at);
+            }
+        }
+        match (first_any, first_checklist) {
+            (Some(any), Some(checklist)) => println!(
+                "cascade: config edit -> publishDiagnostics of a dependent checklist: {:?} (first file of any kind: {:?})",
+                checklist - sent,
+                any - sent
             ),
-            None => println!("cascade: no diagnostics changed within 10 s"),
+            (Some(any), None) => println!(
+                "cascade: no checklist re-published within 10 s (first file of any kind: {:?})",
+                any - sent
+            ),
+            _ => println!("cascade: no diagnostics changed within 10 s"),
         }
     }
 

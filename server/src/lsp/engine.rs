@@ -488,7 +488,9 @@ impl Engine {
             } else {
                 incremental::affected_sources(&ws, &changed)
             };
+            let t_sources = started.elapsed();
             let mut results = incremental::compute(&ws, today, &packs, sources);
+            let t_compute = started.elapsed();
             // readiness.toml's own problem is a source of its own.
             let settings_finding = settings_error.as_ref().map(|(e, _)| {
                 Finding::new(
@@ -550,11 +552,15 @@ impl Engine {
                     )
                 })
                 .collect();
+            let t_settle = started.elapsed();
             cache.compact(&ws);
             tracing::debug!(
-                "analysed {} file(s) in {} ms",
+                "analysed {} file(s) in {:?} (sources {:?}, rules {:?}, settle {:?})",
                 files.len(),
-                started.elapsed().as_millis()
+                started.elapsed(),
+                t_sources,
+                t_compute - t_sources,
+                t_settle - t_compute
             );
             let only = (!full).then(|| files.keys().cloned().collect::<HashSet<PathBuf>>());
             (cache, files, only)
