@@ -55,6 +55,28 @@ fn codes(diags: &[Value]) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn hints_come_with_opening_a_checklist_and_go_with_closing_it() {
+    let dir = fixture();
+    let mut client = start(&dir, "utf-16", false).await;
+    let closed = client.wait_code(CHECKLIST, "missing-evidence").await;
+    assert!(!codes(&closed).contains(&"unchecked".to_string()));
+    client.open(CHECKLIST, 1).await;
+    let open = client.wait_code(CHECKLIST, "unchecked").await;
+    let hint = open.iter().find(|d| d["code"] == "unchecked").unwrap();
+    assert_eq!(hint["severity"], 4);
+    assert!(codes(&open).contains(&"missing-evidence".to_string()));
+    let uri = client.uri(CHECKLIST);
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let closed = client.wait_no_code(CHECKLIST, "unchecked").await;
+    assert!(codes(&closed).contains(&"missing-evidence".to_string()));
+}
+
+#[tokio::test]
 async fn unopened_config_files_get_diagnostics_after_initialize() {
     let dir = fixture();
     let mut client = start(&dir, "utf-16", false).await;
@@ -74,8 +96,10 @@ async fn unopened_config_files_get_diagnostics_after_initialize() {
     client
         .wait_code("deploy/helm/values-production.yaml", "env-mismatch")
         .await;
+    // A closed checklist gets its problems, not its hints (open tasks): they only mark
+    // lines in an editor.
     let list = client.wait_code(CHECKLIST, "missing-evidence").await;
-    assert!(codes(&list).contains(&"unchecked".to_string()), "{list:?}");
+    assert!(!codes(&list).contains(&"unchecked".to_string()), "{list:?}");
     // The work-done progress token was requested from a spawned task.
     assert!(client
         .server_requests

@@ -183,6 +183,8 @@ async fn the_missing_evidence_fix_creates_the_file() {
 #[tokio::test]
 async fn disable_on_this_line_inserts_a_comment_with_the_same_indentation() {
     let (dir, mut client) = start().await;
+    // Hints (open tasks) are shown in open documents only.
+    client.open(CHECKLIST, 1).await;
     let actions = actions_for(&mut client, CHECKLIST, "unchecked").await;
     let disable = actions
         .iter()
@@ -191,6 +193,8 @@ async fn disable_on_this_line_inserts_a_comment_with_the_same_indentation() {
     apply_and_report(&mut client, disable).await;
     let text = std::fs::read_to_string(dir.path().join(CHECKLIST)).unwrap();
     assert!(text.contains("<!-- readiness-disable-next-line unchecked -->\n- [ ] Pen test booked"));
+    // The editor applies the same edit to its buffer.
+    client.change(CHECKLIST, 2, json!([{ "text": text }])).await;
     client.wait_no_code(CHECKLIST, "unchecked").await;
 
     let actions = actions_for(&mut client, ".env.production", "env-mismatch").await;

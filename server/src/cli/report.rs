@@ -278,22 +278,11 @@ impl Report {
                 Scope::Checklists(f) => f.clone(),
             };
             report.summary.checklists += checklists.len();
-            // Without --include-hints, a rule whose findings all end up hints (its default
-            // severity is hint, no setting raises it, and it never sets another one: only
-            // `unchecked`, one finding per open task) need not run at all.
+            // Without --include-hints, rules whose findings all end up hints need not run.
             let hidden: Vec<&str> = if args.include_hints {
                 Vec::new()
             } else {
-                crate::rules::all()
-                    .filter(|i| {
-                        i.severity == Severity::Hint
-                            && ws
-                                .settings
-                                .severity(i.code, i.severity)
-                                .is_none_or(|s| s == Severity::Hint)
-                    })
-                    .map(|i| i.code)
-                    .collect()
+                crate::rules::hint_only(&ws.settings)
             };
             // No format prints fixes: the findings go without. Each file's findings become
             // its diagnostics as soon as they are settled, on the thread that has them. Each

@@ -16,7 +16,7 @@ use super::frames::Frames;
 use super::incremental;
 use super::state::{FileDiagnostics, Root, State};
 use crate::analysis;
-use crate::model::Finding;
+use crate::model::{Finding, Severity};
 use crate::settings::{Settings, FILE_NAME};
 use crate::text::LineIndex;
 use crate::workspace::{LoadOptions, Workspace};
@@ -121,6 +121,14 @@ fn diagnostics_of(
         },
     };
     convert::diagnostics(ws, text, lines, enc, findings)
+}
+
+/// Hints (open tasks, by default) go to open documents only: they mark lines in the
+/// editor, and nobody sees them in a closed file (VS Code's Problems view leaves hints
+/// out), while a monorepo's worth was over half of all the diagnostics sent at startup.
+/// A file opened is checked again, with its hints; closed, it is checked without.
+fn drop_hints(findings: &mut Vec<Finding>) {
+    findings.retain(|f| f.severity != Severity::Hint);
 }
 
 /// One file's settled findings and the layout of their diagnostics.
@@ -369,15 +377,21 @@ impl Engine {
             return;
         };
         let abs = ws.abs(&rel);
+        let is_open = versions.contains_key(&abs);
         let queued = std::time::Instant::now();
         let snapshot = ws.clone();
         let result = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
-            let findings = analysis::check_checklist(&ws, &rel, today, &packs);
+            let hint_only = crate::rules::hint_only(&ws.settings);
+            let skip: &[&str] = if is_open { &[] } else { &hint_only };
+            let findings = analysis::check_checklist_skipping(&ws, &rel, today, &packs, skip);
             let t1 = std::time::Instant::now();
             let mut findings = analysis::finish(&ws, today, findings);
             findings.retain(|f| f.path == rel);
+            if !is_open {
+                drop_hints(&mut findings);
+            }
             let (Some(text), Some(lines)) = (ws.text(&rel), ws.line_index(&rel)) else {
                 return BTreeMap::new();
             };
@@ -474,6 +488,7 @@ impl Engine {
         };
         let (ws, today, enc, changed, cache, settings_error, gen, load_gen, versions) = taken;
         let snapshot = ws.clone();
+        let open: HashSet<PathBuf> = versions.keys().cloned().collect();
         let settings_text = settings_error.as_ref().map(|(_, t)| t.clone());
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
@@ -489,7 +504,8 @@ impl Engine {
                 incremental::affected_sources(&ws, &changed)
             };
             let t_sources = started.elapsed();
-            let mut results = incremental::compute(&ws, today, &packs, sources);
+            let is_open = |rel: &str| open.contains(&ws.abs(rel));
+            let mut results = incremental::compute(&ws, today, &packs, sources, &is_open);
             let t_compute = started.elapsed();
             // readiness.toml's own problem is a source of its own.
             let settings_finding = settings_error.as_ref().map(|(e, _)| {
@@ -525,10 +541,13 @@ impl Engine {
                 .into_par_iter()
                 .map(|(rel, own)| {
                     let rel = &rel;
-                    let findings = match own {
+                    let mut findings = match own {
                         Some(raw) => analysis::finish(&ws, today, raw),
                         None => cache.findings_for(&ws, today, rel),
                     };
+                    if !open.contains(&ws.abs(rel)) {
+                        drop_hints(&mut findings);
+                    }
                     let owned;
                     let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
                         (Some(t), Some(l)) => (t, l),

@@ -47,18 +47,25 @@ pub fn affected_sources(ws: &Workspace, changed: &HashSet<String>) -> Vec<String
     out.into_iter().collect()
 }
 
-/// Raw findings of each source, in parallel. A source that is gone yields none.
+/// Raw findings of each source, in parallel. A source that is gone yields none. Checklists
+/// that are not open in the editor skip the rules that only make hints (see
+/// `engine::drop_hints`): a monorepo's open tasks are most of its findings.
 pub fn compute(
     ws: &Workspace,
     today: Date,
     packs: &[Pack],
     sources: Vec<String>,
+    is_open: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<(String, Vec<Finding>)> {
+    let hint_only = crate::rules::hint_only(&ws.settings);
     sources
         .into_par_iter()
         .map(|source| {
             let findings = match ws.file(&source) {
-                Some(f) if f.is_checklist => analysis::check_checklist(ws, &source, today, packs),
+                Some(f) if f.is_checklist => {
+                    let skip: &[&str] = if is_open(&source) { &[] } else { &hint_only };
+                    analysis::check_checklist_skipping(ws, &source, today, packs, skip)
+                }
                 Some(f) if f.config().is_some() => analysis::check_config(ws, &source),
                 _ => Vec::new(),
             };
@@ -208,7 +215,7 @@ mod tests {
         let today = Date::parse_iso("2026-06-01").unwrap();
         let packs = analysis::workspace_packs(&ws).unwrap();
         let mut cache = Cache::default();
-        let targets = cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        let targets = cache.apply(compute(&ws, today, &packs, all_sources(&ws), &|_| true));
         assert!(targets.contains(".env.production"));
         let codes = |c: &Cache| -> Vec<&'static str> {
             c.findings_for(&ws, today, ".env.production")
@@ -235,7 +242,7 @@ mod tests {
         let today = Date::parse_iso("2026-06-01").unwrap();
         let packs = analysis::workspace_packs(&ws).unwrap();
         let mut cache = Cache::default();
-        cache.apply(compute(&ws, today, &packs, all_sources(&ws)));
+        cache.apply(compute(&ws, today, &packs, all_sources(&ws), &|_| true));
         (d, ws, today, cache)
     }
 

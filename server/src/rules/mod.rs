@@ -105,6 +105,21 @@ pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
     RULES.iter().map(|r| r.info()).chain(EXTRA.iter())
 }
 
+/// Rules whose findings are all hints under these settings: their default severity is hint,
+/// no setting raises it, and they never set another one (one finding per open task or
+/// passing probe). Front ends that show no hints need not run them.
+pub fn hint_only(settings: &crate::settings::Settings) -> Vec<&'static str> {
+    all()
+        .filter(|i| {
+            i.severity == Severity::Hint
+                && settings
+                    .severity(i.code, i.severity)
+                    .is_none_or(|s| s == Severity::Hint)
+        })
+        .map(|i| i.code)
+        .collect()
+}
+
 pub fn info(code: &str) -> Option<&'static RuleInfo> {
     all().find(|i| i.code == code)
 }
