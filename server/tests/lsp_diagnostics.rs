@@ -65,13 +65,7 @@ async fn hints_come_with_opening_a_checklist_and_go_with_closing_it() {
     let hint = open.iter().find(|d| d["code"] == "unchecked").unwrap();
     assert_eq!(hint["severity"], 4);
     assert!(codes(&open).contains(&"missing-evidence".to_string()));
-    let uri = client.uri(CHECKLIST);
-    client
-        .notify(
-            "textDocument/didClose",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await;
+    client.close(CHECKLIST).await;
     let closed = client.wait_no_code(CHECKLIST, "unchecked").await;
     assert!(codes(&closed).contains(&"missing-evidence".to_string()));
 }
@@ -220,13 +214,7 @@ async fn editing_a_checklist_updates_the_config_files_it_constrains() {
     let published = &client.diagnostics[&client.uri(CHECKLIST)];
     assert_eq!(published["version"], 2);
     // Closing the buffer falls back to the disk: the mismatch comes back.
-    let uri = client.uri(CHECKLIST);
-    client
-        .notify(
-            "textDocument/didClose",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await;
+    client.close(CHECKLIST).await;
     client.wait_code(".env.production", "env-mismatch").await;
     client.wait_code(CHECKLIST, "missing-evidence").await;
 }

@@ -286,6 +286,15 @@ impl Client {
         .await;
     }
 
+    pub async fn close(&mut self, rel: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    }
+
     pub async fn change(&mut self, rel: &str, version: i32, changes: Value) {
         let uri = self.uri(rel);
         self.notify(
