@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
 use super::convert;
+use super::diagnostic_json::DiagnosticJson;
 use super::frames::Frames;
 use super::incremental;
 use super::state::{FileDiagnostics, Root, State};
@@ -87,14 +88,20 @@ impl Pending {
         }
     }
 
-    fn convert(&self) -> Vec<tower_lsp_server::ls_types::Diagnostic> {
-        let Some(ws) = &self.ws else {
-            return Vec::new();
+    /// The diagnostics as a JSON array, reusing and refreshing `kept` when given.
+    fn json(&self, kept: Option<&mut DiagnosticJson>) -> Vec<u8> {
+        let Some(ws) = self.ws.as_deref().filter(|_| !self.findings.is_empty()) else {
+            return b"[]".to_vec();
         };
-        let text = self.text.as_deref();
-        let mut diags = diagnostics_of(ws, &self.rel, text, self.enc, &self.findings);
-        convert::set_data(&mut diags, self.id);
-        diags
+        let Some(kept) = kept else {
+            let text = self.text.as_deref();
+            let mut diags = diagnostics_of(ws, &self.rel, text, self.enc, &self.findings);
+            convert::set_data(&mut diags, self.id);
+            return serde_json::to_vec(&diags).unwrap_or_else(|_| b"[]".to_vec());
+        };
+        with_text(ws, &self.rel, self.text.as_deref(), |text, lines| {
+            kept.array(ws, text, lines, self.enc, &self.findings, self.id)
+        })
     }
 }
 
@@ -109,18 +116,24 @@ fn diagnostics_of(
     if findings.is_empty() {
         return Vec::new();
     }
-    let owned;
-    let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
-        (Some(t), Some(l)) => (t, l),
-        _ => match text {
-            Some(t) => {
-                owned = LineIndex::new(t);
-                (t, &owned)
-            }
-            None => ("", &*EMPTY_LINES),
-        },
-    };
-    convert::diagnostics(ws, text, lines, enc, findings)
+    with_text(ws, rel, text, |text, lines| {
+        convert::diagnostics(ws, text, lines, enc, findings)
+    })
+}
+
+/// Calls `f` with the text and line index of `rel`; `text` when the file is not in the
+/// workspace (a broken readiness.toml), else an empty text.
+fn with_text<R>(
+    ws: &Workspace,
+    rel: &str,
+    text: Option<&str>,
+    f: impl FnOnce(&str, &LineIndex) -> R,
+) -> R {
+    match (ws.text(rel), ws.line_index(rel), text) {
+        (Some(t), Some(l), _) => f(t, l),
+        (_, _, Some(t)) => f(t, &LineIndex::new(t)),
+        _ => f("", &EMPTY_LINES),
+    }
 }
 
 /// Hints (open tasks, by default) go to open documents only: they mark lines in the
@@ -160,16 +173,29 @@ impl Engine {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>, frames: Frames) -> Engine {
         let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         tokio::spawn(async move {
+            // Open documents keep their diagnostics' JSON from one publication to the next.
+            let mut kept: HashMap<String, DiagnosticJson> = HashMap::new();
             while let Some(p) = inbox.recv().await {
-                let diagnostics = p.diagnostics.convert();
-                // Serialised straight from the list: no `Value` tree.
-                if !frames
-                    .publish_diagnostics(&p.uri, &diagnostics, p.version)
-                    .await
-                {
+                let t0 = std::time::Instant::now();
+                let key = p.uri.as_str().to_string();
+                let json = match p.version {
+                    Some(_) => p.diagnostics.json(Some(kept.entry(key).or_default())),
+                    None => {
+                        kept.remove(&key);
+                        p.diagnostics.json(None)
+                    }
+                };
+                let t1 = t0.elapsed();
+                if !frames.publish_diagnostics(&p.uri, &json, p.version).await {
                     return;
                 }
-                tracing::trace!("sent {} diagnostic(s)", diagnostics.len());
+                tracing::debug!(
+                    "sent {} diagnostic(s), {} bytes: json {:?}, queued {:?}",
+                    p.diagnostics.findings.len(),
+                    json.len(),
+                    t1,
+                    t0.elapsed() - t1
+                );
             }
         });
         Engine {
@@ -548,18 +574,10 @@ impl Engine {
                     if !open.contains(&ws.abs(rel)) {
                         drop_hints(&mut findings);
                     }
-                    let owned;
-                    let (text, lines) = match (ws.text(rel), ws.line_index(rel)) {
-                        (Some(t), Some(l)) => (t, l),
-                        _ => match extra_text.clone().filter(|_| rel == FILE_NAME) {
-                            Some(t) => {
-                                owned = (t.clone(), LineIndex::new(&t));
-                                (&*owned.0, &owned.1)
-                            }
-                            None => ("", &*EMPTY_LINES),
-                        },
-                    };
-                    let layout = convert::layout_hash(&ws, text, lines, enc, &findings);
+                    let extra = extra_text.as_deref().filter(|_| rel == FILE_NAME);
+                    let layout = with_text(&ws, rel, extra, |text, lines| {
+                        convert::layout_hash(&ws, text, lines, enc, &findings)
+                    });
                     let rel = rel.clone();
                     (
                         ws.abs(&rel),

@@ -10,12 +10,11 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::{
     channel, unbounded_channel, Receiver, Sender, UnboundedReceiver, UnboundedSender,
 };
-use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 /// Sends whole frames (`Content-Length` header and body) to the stream's writer task.
 ///
@@ -42,43 +41,33 @@ impl Frames {
         )
     }
 
-    /// A `textDocument/publishDiagnostics` notification, serialised without a `Value`;
-    /// false once the client is gone.
+    /// A `textDocument/publishDiagnostics` notification around `diagnostics`, a JSON array
+    /// serialised by the caller (see `diagnostic_json`); false once the client is gone.
     pub async fn publish_diagnostics(
         &self,
         uri: &Uri,
-        diagnostics: &[Diagnostic],
+        diagnostics: &[u8],
         version: Option<i32>,
     ) -> bool {
-        #[derive(Serialize)]
-        struct Params<'a> {
-            uri: &'a Uri,
-            diagnostics: &'a [Diagnostic],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            version: Option<i32>,
-        }
-        #[derive(Serialize)]
-        struct Notification<'a> {
-            jsonrpc: &'static str,
-            method: &'static str,
-            params: Params<'a>,
-        }
-        let message = Notification {
-            jsonrpc: "2.0",
-            method: "textDocument/publishDiagnostics",
-            params: Params {
-                uri,
-                diagnostics,
-                version,
-            },
-        };
-        match serde_json::to_vec(&message) {
-            Ok(body) => self.diagnostics.send(frame(&body)).await.is_ok(),
+        let uri = match serde_json::to_string(uri) {
+            Ok(u) => u,
             Err(e) => {
-                tracing::error!("cannot serialise diagnostics: {e}");
-                false
+                tracing::error!("cannot serialise a URI: {e}");
+                return false;
             }
+        };
+        let mut body = Vec::with_capacity(diagnostics.len() + uri.len() + 120);
+        body.extend_from_slice(
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":",
+        );
+        body.extend_from_slice(uri.as_bytes());
+        body.extend_from_slice(b",\"diagnostics\":");
+        body.extend_from_slice(diagnostics);
+        if let Some(v) = version {
+            body.extend_from_slice(format!(",\"version\":{v}").as_bytes());
         }
+        body.extend_from_slice(b"}}");
+        self.diagnostics.send(frame(&body)).await.is_ok()
     }
 
     /// Ends the writer once everything sent before is written (other senders may live on
@@ -197,7 +186,7 @@ mod tests {
         // tower writes a frame in two pieces; a diagnostics frame is sent in between.
         tower.write_all(b"Content-Length: 2\r\n\r").await.unwrap();
         let uri: Uri = "file:///a.md".parse().unwrap();
-        assert!(frames.publish_diagnostics(&uri, &[], Some(3)).await);
+        assert!(frames.publish_diagnostics(&uri, b"[]", Some(3)).await);
         // Let the writer take the diagnostics before tower's second frame is whole.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         tower

@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod backend;
 pub mod convert;
+pub mod diagnostic_json;
 pub mod documents;
 pub mod engine;
 pub mod features;
