@@ -14,6 +14,10 @@
 //! - a document starts at its `---`, or at its content, and ends with its content;
 //! - a block scalar ends after its last non-blank content character (end of file if only
 //!   blank lines follow it).
+//!
+//! One known difference, kept on purpose: past line 32,767 tree-sitter-yaml's row counter
+//! (an `int16_t`) wraps and its tree degrades into error recovery; the fast path's tree of
+//! such a file is the right one.
 
 use std::ops::Range;
 
@@ -22,7 +26,8 @@ use super::Quote;
 
 /// Deeper nesting declines (the recursion below is bounded by it).
 const MAX_DEPTH: usize = 64;
-/// YAML caps implicit keys at 1024 characters; longer ones are left to tree-sitter.
+/// YAML caps implicit keys at 1024 characters; longer ones are left to tree-sitter (which
+/// has no such cap: declining them is only conservative).
 const MAX_KEY_LEN: usize = 1024;
 
 /// Parses `text` from `base` (after a BOM), or returns `None` when the text is outside
@@ -287,22 +292,24 @@ impl Fast<'_> {
                     kind: Kind::Null,
                 })
             } else if self.is_dash(content) {
-                let line_start = self.line_start(content);
-                self.block_node(content, content - line_start)?
+                // The dash is at column `col`; what follows it on its line is ASCII. (Not
+                // from the line's start: after a BOM, the first line's columns count from
+                // `base`.)
+                self.block_node(content, col + (content - at))?
             } else if matches!(self.b[content], b'|' | b'>' | b'[' | b'{') {
                 self.value(dash_end, col, false)??
             } else {
                 match self.key_or_scalar(content)? {
-                    (_, Some(_)) => {
-                        let line_start = self.line_start(content);
-                        self.block_node(content, content - line_start)?
-                    }
+                    (_, Some(_)) => self.block_node(content, col + (content - at))?,
                     (scalar, None) => self.end_of_value(scalar)?,
                 }
             };
             items.push(item);
             match self.next_entry(col)? {
                 Some(next) if self.is_dash(next) => at = next,
+                // tree-sitter-yaml's scanner ends a sequence only at a line that does not
+                // start with `-` at all: `-y: 1` after `- x` is an error to it.
+                Some(next) if self.byte(next) == b'-' => return None,
                 // A key in the same column: this was a compact sequence, value of the
                 // mapping that continues here.
                 Some(_) | None => break,
@@ -314,12 +321,8 @@ impl Fast<'_> {
         })
     }
 
-    fn line_start(&self, at: usize) -> usize {
-        memchr::memrchr(b'\n', &self.b[..at]).map_or(0, |i| i + 1)
-    }
-
     /// The value after a `:` or `-` ending at `after`, in a node at column `col`:
-    /// `Ok(None)` when there is none. `compact` allows a sequence in column `col` itself.
+    /// `Some(None)` when there is none. `compact` allows a sequence in column `col` itself.
     fn value(&mut self, after: usize, col: usize, compact: bool) -> Option<Option<Node>> {
         let i = self.spaces_from(after);
         let le = self.line_end(i);

@@ -248,10 +248,24 @@ fn edge_cases_equal_tree_sitter() {
         "a: \"x\n  y\"\n",
         "  a: 1\n",
         "hello\n",
+        // tree-sitter-yaml's scanner closes a sequence only at a line not starting with `-`.
+        "a:\n- x\n-y: 1\n",
+        "a:\n- x\n-#x: 1\n",
+        "- a:\n  - x\n  -y: 1\n",
     ];
     for text in declined {
         assert!(!check(text), "accepted: {text:?}");
     }
+    // After a BOM, columns count from the BOM's end: accepted or not, never different.
+    for text in [
+        "\u{feff}- a: 1\n  b: 2\n",
+        "\u{feff}- a: 1\n     b: 2\n",
+        "\u{feff}- - x\n  - y\n",
+        "\u{feff}- - x\n     - y\n",
+    ] {
+        check(text);
+    }
+    assert!(check("\u{feff}- a: 1\n  b: 2\n"));
 }
 
 #[test]
