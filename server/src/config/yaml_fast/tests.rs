@@ -616,6 +616,22 @@ proptest! {
         let _ = super::parse(&text, 0, &mut comments);
         let _ = super::parse(&text, text.len().min(3), &mut comments);
     }
+
+    /// Arbitrary strings rarely get past the first check; these stay close to the subset,
+    /// and start anywhere (a base past a BOM, or inside a character).
+    #[test]
+    fn never_panics_near_the_subset(
+        text in document(true),
+        edits in prop::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+        base in any::<usize>(),
+    ) {
+        let mut text = text;
+        for (at, what) in edits {
+            text = mutate(&text, at, what);
+        }
+        let mut comments = Vec::new();
+        let _ = super::parse(&text, base % (text.len() + 1), &mut comments);
+    }
 }
 
 /// The differential tests only prove something for inputs the fast path accepts: make
