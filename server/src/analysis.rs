@@ -103,6 +103,7 @@ pub fn check_checklist_with(
         packs,
         sections: &sections,
         fixes: options.fixes,
+        mapped: Default::default(),
     };
     let run = |rule: &&dyn crate::rules::Rule| {
         let mut found = Vec::new();

@@ -243,8 +243,3 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
 /// Score above which a line counts as mentioning an item, for rules that must not claim an
 /// item is absent when a line plausibly covers it (one line often covers two items).
 pub const MENTION_THRESHOLD: f64 = 4.0;
-
-/// Ids of every item some task or status row of `doc` maps to or plausibly mentions.
-pub fn mentioned_items(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
-    mapped(text, doc, sections)
-}

@@ -21,10 +21,7 @@ impl Rule for Contradicted {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        let sections = cx.sections;
-        for (m, item, result) in
-            super::probed_lines(cx, sections, |s| s == ItemState::Done, Outcome::Fail)
-        {
+        for (m, item, result) in super::probed_lines(cx, |s| s == ItemState::Done, Outcome::Fail) {
             let Some(failed) = result.failure() else {
                 continue;
             };

@@ -21,9 +21,8 @@ impl Rule for EvidenceFound {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        let sections = cx.sections;
         let open = |s| matches!(s, ItemState::Open | ItemState::Partial);
-        for (m, _, result) in super::probed_lines(cx, sections, open, Outcome::Pass) {
+        for (m, _, result) in super::probed_lines(cx, open, Outcome::Pass) {
             let evidence = result.evidence();
             let Some(first) = evidence.first() else {
                 continue;

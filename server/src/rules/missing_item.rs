@@ -20,7 +20,7 @@ impl Rule for MissingItem {
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let sections = cx.sections;
-        let mentioned = mapping::mentioned_items(cx.text, cx.doc, sections);
+        let mentioned = cx.mapped();
         for (si, hi) in mapping::covered_sections(cx.doc, sections) {
             let section = &sections[si];
             let heading = &cx.doc.headings[hi];

@@ -49,6 +49,18 @@ pub struct ChecklistCx<'a> {
     pub sections: &'a [crate::packs::PackSection],
     /// Whether to attach fixes to findings (see [`crate::analysis::Options::fixes`]).
     pub fixes: bool,
+    /// The lines mapped to pack items, once for all the rules (see [`ChecklistCx::mapped`]).
+    pub mapped: std::sync::OnceLock<std::sync::Arc<crate::packs::mapping::Mapped>>,
+}
+
+impl ChecklistCx<'_> {
+    /// The checklist's lines mapped to the items of its packs' sections. Three rules read
+    /// it; when a long checklist's rules run on two threads, the first to ask computes it
+    /// and the other waits for it instead of mapping 5,000 lines again.
+    pub fn mapped(&self) -> &crate::packs::mapping::Mapped {
+        self.mapped
+            .get_or_init(|| crate::packs::mapping::map_document(self.text, self.doc, self.sections))
+    }
 }
 
 /// What a rule sees when it checks one config file.
@@ -148,8 +160,7 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
 /// probe results when the outcome is `outcome`: what `contradicted` and `evidence-found`
 /// both start from.
 pub(crate) fn probed_lines<'s>(
-    cx: &ChecklistCx,
-    sections: &'s [crate::packs::PackSection],
+    cx: &ChecklistCx<'s>,
     state: impl Fn(crate::checklist::ItemState) -> bool,
     outcome: crate::probes::Outcome,
 ) -> Vec<(
@@ -158,7 +169,8 @@ pub(crate) fn probed_lines<'s>(
     crate::probes::ItemResult,
 )> {
     let prober = crate::probes::Prober::for_checklist(cx.ws, cx.path);
-    crate::packs::mapping::map_document(cx.text, cx.doc, sections)
+    let sections: &'s [crate::packs::PackSection] = cx.sections;
+    cx.mapped()
         .lines
         .iter()
         .filter(|m| state(m.state))
