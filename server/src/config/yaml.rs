@@ -198,16 +198,7 @@ fn may_define_anything(text: &str) -> bool {
 /// Most config files are plain block YAML, which [`yaml_fast`] parses to the same tree
 /// about ten times faster; it declines anything else, and tree-sitter parses that.
 pub(crate) fn parse_roots(text: &str, comments: &mut Vec<(String, Range<usize>)>) -> Vec<Node> {
-    // tree-sitter-yaml would read a BOM as part of the first key: parse after it and
-    // shift every range back by its length.
-    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    if too_deep(&text[base..]) {
-        return Vec::new();
-    }
-    if let Some(roots) = yaml_fast::parse(text, base, comments) {
-        return roots;
-    }
-    tree_sitter_roots(text, base, comments)
+    parse_roots_with(text, comments, true)
 }
 
 /// [`parse_roots`] without the fast path: the reference it is tested against.
@@ -216,9 +207,24 @@ pub(crate) fn parse_roots_tree_sitter(
     text: &str,
     comments: &mut Vec<(String, Range<usize>)>,
 ) -> Vec<Node> {
+    parse_roots_with(text, comments, false)
+}
+
+fn parse_roots_with(
+    text: &str,
+    comments: &mut Vec<(String, Range<usize>)>,
+    fast: bool,
+) -> Vec<Node> {
+    // tree-sitter-yaml would read a BOM as part of the first key: parse after it and
+    // shift every range back by its length.
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if too_deep(&text[base..]) {
         return Vec::new();
+    }
+    if fast {
+        if let Some(roots) = yaml_fast::parse(text, base, comments) {
+            return roots;
+        }
     }
     tree_sitter_roots(text, base, comments)
 }

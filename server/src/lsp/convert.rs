@@ -28,6 +28,20 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// A byte range of a workspace file as an LSP range (empty at the start when the file has
+/// no text: not read, or gone).
+pub fn range_in(
+    ws: &Workspace,
+    enc: Encoding,
+    path: &str,
+    range: &std::ops::Range<usize>,
+) -> tower_lsp_server::ls_types::Range {
+    match (ws.text(path), ws.line_index(path)) {
+        (Some(t), Some(l)) => Converter::new(t, l, enc).range(range),
+        _ => Default::default(),
+    }
+}
+
 /// A diagnostic without `data` (set once we know whether the findings changed).
 pub fn diagnostic(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Diagnostic {
     diagnostic_with(ws, conv, enc, f, &mut |p| uri(&ws.abs(p)))
@@ -50,10 +64,7 @@ fn diagnostic_with(
         .related
         .iter()
         .filter_map(|r| {
-            let range = match (ws.text(&r.path), ws.line_index(&r.path)) {
-                (Some(t), Some(l)) => Converter::new(t, l, enc).range(&r.range),
-                _ => Default::default(),
-            };
+            let range = range_in(ws, enc, &r.path, &r.range);
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri_of(&r.path)?, range),
                 message: r.message.clone(),
@@ -134,10 +145,7 @@ pub fn layout_hash(
         range(conv.range(&f.range));
         for r in &f.related {
             // As `diagnostic_with` places them.
-            range(match (ws.text(&r.path), ws.line_index(&r.path)) {
-                (Some(t), Some(l)) => Converter::new(t, l, enc).range(&r.range),
-                _ => Default::default(),
-            });
+            range(range_in(ws, enc, &r.path, &r.range));
         }
     }
     h.finish()

@@ -85,10 +85,7 @@ fn key(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> u64 {
     for rel in &f.related {
         rel.path.hash(&mut h);
         rel.message.hash(&mut h);
-        let r = match (ws.text(&rel.path), ws.line_index(&rel.path)) {
-            (Some(t), Some(l)) => Converter::new(t, l, enc).range(&rel.range),
-            _ => Default::default(),
-        };
+        let r = convert::range_in(ws, enc, &rel.path, &rel.range);
         (r.start.line, r.start.character, r.end.line, r.end.character).hash(&mut h);
     }
     h.finish()

@@ -88,17 +88,14 @@ impl Pending {
         }
     }
 
-    /// The diagnostics as a JSON array, reusing and refreshing `kept` when given.
+    /// The diagnostics as a JSON array, reusing and refreshing `kept` when given (an open
+    /// document's).
     fn json(&self, kept: Option<&mut DiagnosticJson>) -> Vec<u8> {
         let Some(ws) = self.ws.as_deref().filter(|_| !self.findings.is_empty()) else {
             return b"[]".to_vec();
         };
-        let Some(kept) = kept else {
-            let text = self.text.as_deref();
-            let mut diags = diagnostics_of(ws, &self.rel, text, self.enc, &self.findings);
-            convert::set_data(&mut diags, self.id);
-            return serde_json::to_vec(&diags).unwrap_or_else(|_| b"[]".to_vec());
-        };
+        let mut fresh = DiagnosticJson::default();
+        let kept = kept.unwrap_or(&mut fresh);
         with_text(ws, &self.rel, self.text.as_deref(), |text, lines| {
             kept.array(ws, text, lines, self.enc, &self.findings, self.id)
         })
@@ -410,8 +407,8 @@ impl Engine {
             let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
             let hint_only = crate::rules::hint_only(&ws.settings);
-            let skip: &[&str] = if is_open { &[] } else { &hint_only };
-            let findings = analysis::check_checklist_skipping(&ws, &rel, today, &packs, skip);
+            let findings =
+                incremental::source_findings(&ws, &rel, today, &packs, is_open, &hint_only);
             let t1 = std::time::Instant::now();
             let mut findings = analysis::finish(&ws, today, findings);
             findings.retain(|f| f.path == rel);
@@ -516,6 +513,7 @@ impl Engine {
         let snapshot = ws.clone();
         let open: HashSet<PathBuf> = versions.keys().cloned().collect();
         let settings_text = settings_error.as_ref().map(|(_, t)| t.clone());
+        let extra_text = settings_text.clone();
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let full = cache.is_none();
@@ -551,7 +549,6 @@ impl Engine {
             if full {
                 targets.extend(cache.targets().cloned());
             }
-            let extra_text = settings_error.map(|(_, t)| t);
             // Each target file settles on its own: in parallel.
             use rayon::prelude::*;
             // A checklist's findings in its own file are most of a workspace's: moved out

@@ -34,10 +34,7 @@ fn location(
     range: &ByteRange<usize>,
 ) -> Option<Location> {
     let uri = convert::uri(&ws.abs(path))?;
-    let range = match (ws.text(path), ws.line_index(path)) {
-        (Some(t), Some(l)) => Converter::new(t, l, enc).range(range),
-        _ => Range::default(),
-    };
+    let range = convert::range_in(ws, enc, path, range);
     Some(Location::new(uri, range))
 }
 

@@ -61,17 +61,31 @@ pub fn compute(
     sources
         .into_par_iter()
         .map(|source| {
-            let findings = match ws.file(&source) {
-                Some(f) if f.is_checklist => {
-                    let skip: &[&str] = if is_open(&source) { &[] } else { &hint_only };
-                    analysis::check_checklist_skipping(ws, &source, today, packs, skip)
-                }
-                Some(f) if f.config().is_some() => analysis::check_config(ws, &source),
-                _ => Vec::new(),
-            };
+            let open = is_open(&source);
+            let findings = source_findings(ws, &source, today, packs, open, &hint_only);
             (source, findings)
         })
         .collect()
+}
+
+/// Raw findings of one source; a closed checklist skips `hint_only` (see
+/// [`crate::rules::hint_only`]).
+pub fn source_findings(
+    ws: &Workspace,
+    source: &str,
+    today: Date,
+    packs: &[Pack],
+    open: bool,
+    hint_only: &[&str],
+) -> Vec<Finding> {
+    match ws.file(source) {
+        Some(f) if f.is_checklist => {
+            let skip = if open { &[][..] } else { hint_only };
+            analysis::check_checklist_skipping(ws, source, today, packs, skip)
+        }
+        Some(f) if f.config().is_some() => analysis::check_config(ws, source),
+        _ => Vec::new(),
+    }
 }
 
 impl Cache {

@@ -322,25 +322,22 @@ fn build_file_from(
     }
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
-            let reparsed = match reading {
+            let doc = match reading {
                 Reading::Change(Some((old_text, old))) => {
                     crate::checklist::reparse(old_text, old, t)
+                        .unwrap_or_else(|| crate::checklist::parse(t))
                 }
-                _ => None,
-            };
-            let doc = match reparsed {
-                Some(doc) => doc,
-                None if matches!(reading, Reading::Load)
-                    && !forced
-                    && !is_checklist(
-                        rel,
-                        crate::checklist::front_matter_readiness(t),
-                        settings,
-                    ) =>
+                Reading::Load
+                    if !forced
+                        && !is_checklist(
+                            rel,
+                            crate::checklist::front_matter_readiness(t),
+                            settings,
+                        ) =>
                 {
                     crate::checklist::parse_outline(t)
                 }
-                None => crate::checklist::parse(t),
+                _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
             (Parsed::Markdown(Arc::new(doc)), is)
