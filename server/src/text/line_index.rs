@@ -20,10 +20,17 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// An offset as stored in the index (see `line_starts`).
+fn narrow(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset where each line starts; always starts with 0.
-    line_starts: Vec<usize>,
+    /// Byte offset where each line starts; always starts with 0. `u32` halves the index of
+    /// every file a workspace holds; texts are capped far below 4 GiB (files at 4 MiB, and an
+    /// editor buffer that large is not a checklist), and larger ones index their first 4 GiB.
+    line_starts: Vec<u32>,
     len: usize,
 }
 
@@ -40,9 +47,9 @@ impl LineIndex {
             if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                 // `\r\n`: one ending, the line starts after the `\n`.
                 skip_lf = Some(i + 1);
-                line_starts.push(i + 2);
+                line_starts.push(narrow(i + 2));
             } else {
-                line_starts.push(i + 1);
+                line_starts.push(narrow(i + 1));
             }
         }
         line_starts.shrink_to_fit();
@@ -58,7 +65,7 @@ impl LineIndex {
 
     /// 0-based line holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.len);
+        let offset = narrow(offset.min(self.len));
         match self.line_starts.binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
@@ -67,10 +74,13 @@ impl LineIndex {
 
     /// Byte range of a line's content, without its terminator.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let Some(&start) = self.line_starts.get(line) else {
+        let Some(start) = self.line_starts.get(line).map(|&s| s as usize) else {
             return self.len..self.len;
         };
-        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.len, |&s| s as usize);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -79,7 +89,7 @@ impl LineIndex {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.len)
+        self.line_starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// Position of a byte offset. An offset inside a character counts as that character's start.
@@ -89,7 +99,7 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let start = (self.line_starts[line] as usize).min(offset);
         let prefix = &text[start..offset];
         let col = match enc {
             Encoding::Utf8 => prefix.len(),
@@ -176,17 +186,17 @@ mod tests {
 
     #[test]
     fn line_starts_match_a_byte_by_byte_scan() {
-        fn reference(bytes: &[u8]) -> Vec<usize> {
+        fn reference(bytes: &[u8]) -> Vec<u32> {
             let mut starts = vec![0];
             let mut i = 0;
             while i < bytes.len() {
                 match bytes[i] {
-                    b'\n' => starts.push(i + 1),
+                    b'\n' => starts.push(i as u32 + 1),
                     b'\r' => {
                         if bytes.get(i + 1) == Some(&b'\n') {
                             i += 1;
                         }
-                        starts.push(i + 1);
+                        starts.push(i as u32 + 1);
                     }
                     _ => {}
                 }
