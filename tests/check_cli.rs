@@ -368,3 +368,80 @@ fn schema_lists_every_rule_code() {
         );
     }
 }
+
+/// `check` keeps no text of markdown that is no checklist (it reads only its headings), yet a
+/// probe that greps such a file still finds what it holds, and links into it still resolve.
+#[test]
+fn probes_read_markdown_that_check_keeps_only_as_an_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "docs/runbook.md",
+        "# Runbook\n\n## Rollback\n\nThe rollback drill ran on 2026-05-01.\n",
+    );
+    write(
+        "docs/launch-checklist.md",
+        "# Launch\n\n## Release\n\n- [ ] Rollback drill done <!-- readiness: release.rollback-drill -->\n\nSee [the runbook](runbook.md#rollback).\n",
+    );
+    write("readiness.toml", "packs = [\"docs/team.toml\"]\n");
+    write(
+        "docs/team.toml",
+        r#"name = "team"
+title = "Team"
+description = "Our own items."
+
+[[sections]]
+id = "release"
+title = "Release"
+
+[[sections.items]]
+id = "release.rollback-drill"
+title = "Rollback drill done"
+why = "A rollback nobody rehearsed fails when it is needed."
+verify = "Read the runbook's record of the last drill."
+level = "must"
+line = "- [ ] Rollback drill done"
+probes = [
+  { kind = "file_contains", globs = ["docs/runbook.md"], regex = '(?i)rollback drill ran', description = "a record of a rollback drill" },
+]
+"#,
+    );
+    let out = readiness(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        "--include-hints",
+        dir.path().to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        found.iter().any(|d| d.starts_with("evidence-found ")
+            && d.contains("a record of a rollback drill")
+            && d.contains("docs/runbook.md:5")),
+        "{found:#?}"
+    );
+    assert!(
+        !found.iter().any(|d| d.starts_with("broken-link")),
+        "{found:#?}"
+    );
+}

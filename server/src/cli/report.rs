@@ -266,6 +266,7 @@ impl Report {
             let options = LoadOptions {
                 config_file: args.config.clone(),
                 forced_checklists: forced,
+                drop_outline_text: true,
             };
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
@@ -439,10 +440,10 @@ fn convert_run(
             .related
             .into_iter()
             .map(|r| {
-                let line = match (ws.text(&r.path), ws.line_index(&r.path)) {
-                    (Some(t), Some(i)) => position(i, t, r.range.start).line,
-                    _ => 1,
-                };
+                // The line index alone: a related file may be markdown kept without its text.
+                let line = ws
+                    .line_index(&r.path)
+                    .map_or(1, |i| i.line_of(r.range.start) + 1);
                 RelatedOut {
                     path: if r.path == f.path {
                         path.clone()

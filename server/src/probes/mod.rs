@@ -394,7 +394,10 @@ impl<'a> Prober<'a> {
             }
             return Some(t.clone());
         }
-        if file.kind != FileKind::Other {
+        // Markdown loaded as an outline may come without its text (`drop_outline_text`):
+        // the disk has it. Other files without text were unreadable or too large.
+        let outline = file.document().is_some_and(|d| d.outline);
+        if file.kind != FileKind::Other && !outline {
             return None;
         }
         if let Some(cached) = self.shared.text(path) {

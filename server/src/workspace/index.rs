@@ -83,6 +83,9 @@ impl Workspace {
             .iter()
             .map(String::as_str)
             .collect();
+        let reading = Reading::Load {
+            drop_outline_text: options.drop_outline_text,
+        };
         // Each file is read and parsed on the walking thread that found it.
         let walked = discover::walk(root, |rel, size| {
             let mut notes = Vec::new();
@@ -91,7 +94,7 @@ impl Workspace {
                 FileKind::Other => None,
                 _ => read_text(&root.join(rel), rel, size, &mut notes),
             };
-            let file = build_file(rel, kind, text, &settings, forced.contains(rel));
+            let file = build_file_from(rel, kind, text, &settings, forced.contains(rel), reading);
             (file, notes)
         });
 
@@ -117,7 +120,8 @@ impl Workspace {
             if !ws.files.contains_key(rel) {
                 let mut notes = Vec::new();
                 let text = read_text(&root.join(rel), rel, 0, &mut notes);
-                let file = build_file(rel, FileKind::Markdown, text, &ws.settings, true);
+                let file =
+                    build_file_from(rel, FileKind::Markdown, text, &ws.settings, true, reading);
                 ws.notes.append(&mut notes);
                 ws.files.insert(rel.clone(), file);
             }
@@ -285,21 +289,11 @@ fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> b
 enum Reading<'p> {
     /// The walk of a whole workspace: a file that is no checklist is read as an outline
     /// (front matter and headings), all any rule asks of a link target.
-    Load,
+    Load { drop_outline_text: bool },
     /// A change to one file (an edit, a save, a file watched): read whole, so an editor
     /// gets every feature in any markdown file it opens. With the previous text and
     /// document, only the stretch the edit touched is parsed again.
     Change(Option<(&'p str, &'p crate::checklist::Document)>),
-}
-
-fn build_file(
-    rel: &str,
-    kind: FileKind,
-    text: Option<Arc<str>>,
-    settings: &Settings,
-    forced: bool,
-) -> SourceFile {
-    build_file_from(rel, kind, text, settings, forced, Reading::Load)
 }
 
 fn build_file_from(
@@ -320,6 +314,7 @@ fn build_file_from(
     {
         profile = Profile::Production;
     }
+    let mut text = text;
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
             let doc = match reading {
@@ -327,7 +322,7 @@ fn build_file_from(
                     crate::checklist::reparse(old_text, old, t)
                         .unwrap_or_else(|| crate::checklist::parse(t))
                 }
-                Reading::Load
+                Reading::Load { .. }
                     if !forced
                         && !is_checklist(
                             rel,
@@ -340,6 +335,16 @@ fn build_file_from(
                 _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
+            if doc.outline
+                && matches!(
+                    reading,
+                    Reading::Load {
+                        drop_outline_text: true
+                    }
+                )
+            {
+                text = None;
+            }
             (Parsed::Markdown(Arc::new(doc)), is)
         }
         (FileKind::Config(k), Some(t)) => {

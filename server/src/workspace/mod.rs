@@ -106,6 +106,10 @@ pub struct LoadOptions {
     pub config_file: Option<PathBuf>,
     /// Files analysed as checklists whatever their names (given explicitly on the command line).
     pub forced_checklists: Vec<String>,
+    /// Keep no text of markdown read as an outline (no checklist): a one-shot `check` asks
+    /// only their headings and line starts, and on a monorepo their text is a third of all
+    /// it reads. The language server keeps them: it shows and edits any file.
+    pub drop_outline_text: bool,
 }
 
 impl Workspace {
