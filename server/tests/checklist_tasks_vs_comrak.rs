@@ -103,7 +103,7 @@ proptest! {
     fn never_panics_on_markdownish_input(s in "[-*+\\[\\]xX `~<>!|#_\\\\:=a-zA-Z0-9\n\r\t .✅日\u{feff}]{0,200}") {
         let d = parse(&s);
         for t in &d.tasks {
-            prop_assert!(t.range.end <= s.len() && t.marker_range.end <= s.len());
+            prop_assert!(t.range.end <= s.len() && t.marker_range().end <= s.len());
             prop_assert!(s.is_char_boundary(t.range.start) && s.is_char_boundary(t.range.end));
         }
         for p in &d.placeholders {

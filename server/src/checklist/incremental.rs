@@ -179,26 +179,28 @@ impl Splice {
             chunk.status_rows.iter().map(|r| r.range.start),
         );
         let hb = old_in.first().copied().unwrap_or(0);
-        let task_idx = |i: Option<usize>, inside: bool| {
+        let task_idx = |i: Option<u32>, inside: bool| {
             i.map(|i| {
-                if inside {
+                let i = i as usize;
+                (if inside {
                     i + tb
                 } else if i >= tb {
                     (i as isize + dt) as usize
                 } else {
                     i
-                }
+                }) as u32
             })
         };
-        let row_idx = |i: Option<usize>, inside: bool| {
+        let row_idx = |i: Option<u32>, inside: bool| {
             i.map(|i| {
-                if inside {
+                let i = i as usize;
+                (if inside {
                     i + rb
                 } else if i >= rb {
                     (i as isize + dr) as usize
                 } else {
                     i
-                }
+                }) as u32
             })
         };
 
@@ -221,12 +223,12 @@ impl Splice {
             |t| t.range.start,
             |t, by| {
                 t.range = shift(&t.range, by);
-                t.marker_range = shift(&t.marker_range, by);
+                t.marker = (t.marker as isize + by) as u32;
             },
             |t, inside| {
                 t.parent = task_idx(t.parent, inside);
                 if inside {
-                    t.heading = t.heading.map(|h| h + hb);
+                    t.heading = t.heading.map(|h| h + hb as u32);
                 }
             },
         );
@@ -241,7 +243,7 @@ impl Splice {
             },
             |r, inside| {
                 if inside {
-                    r.heading = r.heading.map(|h| h + hb);
+                    r.heading = r.heading.map(|h| h + hb as u32);
                 }
             },
         );

@@ -82,7 +82,7 @@ pub struct Heading {
     /// (or the end of the document).
     pub section: Range<usize>,
     /// Index of the enclosing heading (lower level) in `headings`.
-    pub parent: Option<usize>,
+    pub parent: Option<u32>,
 }
 
 /// Done, partial, open or not applicable: the state of a task or a status row.
@@ -94,20 +94,22 @@ pub enum ItemState {
     NotApplicable,
 }
 
+/// Indices into a document's lists are `u32`, and a task keeps only where its three-byte
+/// marker starts: a workspace holds every checklist's tasks, 56 bytes each instead of 96.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub checked: bool,
     /// Plain text of the item's own first paragraph (without nested items).
-    pub text: String,
+    pub text: Box<str>,
     /// Range of the item from its list marker to the end of its own text (not its children),
     /// trailing whitespace and blank lines trimmed.
     pub range: Range<usize>,
-    /// Range of the `[ ]` / `[x]` marker.
-    pub marker_range: Range<usize>,
+    /// Where the `[ ]` / `[x]` marker starts (see [`Task::marker_range`]).
+    pub marker: u32,
     /// Index of the enclosing task in `tasks`, when nested under one.
-    pub parent: Option<usize>,
+    pub parent: Option<u32>,
     /// Index of the innermost heading above it in `headings`.
-    pub heading: Option<usize>,
+    pub heading: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +125,7 @@ pub struct StatusRow {
     pub status_range: Range<usize>,
     /// Range of the evidence cell's content, when the table has an evidence-like column.
     pub evidence_range: Option<Range<usize>>,
-    pub heading: Option<usize>,
+    pub heading: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,9 +171,9 @@ pub struct Reference {
     /// Range of the code span's content (inside the backticks).
     pub range: Range<usize>,
     /// The task it sits in (its own text, not a child's), if any.
-    pub task: Option<usize>,
+    pub task: Option<u32>,
     /// The status row it sits in, if any.
-    pub row: Option<usize>,
+    pub row: Option<u32>,
     /// Whether it sits in the row's evidence cell.
     pub in_evidence: bool,
 }
@@ -183,8 +185,8 @@ pub struct EnvRequirement {
     pub value: Option<String>,
     /// Range of `NAME=value` (code span content or fenced-block line).
     pub range: Range<usize>,
-    pub task: Option<usize>,
-    pub row: Option<usize>,
+    pub task: Option<u32>,
+    pub row: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +239,12 @@ impl Document {
 }
 
 impl Task {
+    /// Range of the `[ ]` / `[x]` marker.
+    pub fn marker_range(&self) -> Range<usize> {
+        let start = self.marker as usize;
+        start..start + 3
+    }
+
     pub fn state(&self) -> ItemState {
         if self.checked {
             ItemState::Done

@@ -344,9 +344,9 @@ impl<'t> Builder<'t> {
                 if let Some(task) = self.doc.tasks.get_mut(t) {
                     task.range = trim_end(
                         self.text,
-                        task.range.start..own_end.max(task.marker_range.end),
+                        task.range.start..own_end.max(task.marker_range().end),
                     );
-                    task.text = collapse_whitespace(text);
+                    task.text = collapse_whitespace(text).into_boxed_str();
                 }
             }
             Block::Heading {
@@ -487,7 +487,7 @@ impl<'t> Builder<'t> {
                 .doc
                 .tasks
                 .get(*t)
-                .is_some_and(|task| task.marker_range.end >= *own_end),
+                .is_some_and(|task| task.marker_range().end >= *own_end),
             Some(Block::Item {
                 pending: Some(_), ..
             }) => true,
@@ -547,11 +547,11 @@ impl<'t> Builder<'t> {
         *own_end = marker.end;
         self.doc.tasks.push(Task {
             checked,
-            text: String::new(),
+            text: Box::default(),
             range: start..marker.end,
-            marker_range: marker,
-            parent,
-            heading,
+            marker: marker.start as u32,
+            parent: parent.map(|p| p as u32),
+            heading: heading.map(|h| h as u32),
         });
     }
 
@@ -579,7 +579,7 @@ impl<'t> Builder<'t> {
             self.doc.references.push(Reference {
                 kind,
                 range: inner,
-                task: Some(task),
+                task: Some(task as u32),
                 row: None,
                 in_evidence: false,
             });
@@ -604,8 +604,8 @@ impl<'t> Builder<'t> {
                 name: name.clone(),
                 value,
                 range,
-                task,
-                row,
+                task: task.map(|t| t as u32),
+                row: row.map(|r| r as u32),
             });
         }
     }
@@ -714,7 +714,7 @@ impl<'t> Builder<'t> {
                 name: a.name.to_string(),
                 value,
                 range: content.start + a.range.start..content.start + a.range.end,
-                task,
+                task: task.map(|t| t as u32),
                 row: None,
             });
         }
@@ -812,7 +812,7 @@ pub(super) fn finish_sections(headings: &mut [Heading], end: usize) {
                 break;
             }
         }
-        headings[i].parent = open.last().copied();
+        headings[i].parent = open.last().map(|&p| p as u32);
         headings[i].section.end = end;
         open.push(i);
     }

@@ -239,7 +239,7 @@ fn symbol(name: String, kind: SymbolKind, range: Range, selection: Range) -> Doc
 pub fn document_symbols(snap: &Snapshot) -> Option<DocumentSymbolResponse> {
     let doc = document(snap)?;
     let c = conv(snap);
-    fn build(doc: &Document, c: Converter, heading: Option<usize>) -> Vec<DocumentSymbol> {
+    fn build(doc: &Document, c: Converter, heading: Option<u32>) -> Vec<DocumentSymbol> {
         let mut items: Vec<(usize, DocumentSymbol)> = Vec::new();
         for (i, h) in doc.headings.iter().enumerate() {
             if h.parent != heading {
@@ -251,7 +251,7 @@ pub fn document_symbols(snap: &Snapshot) -> Option<DocumentSymbolResponse> {
                 c.range(&h.section),
                 c.range(&h.range),
             );
-            let children = build(doc, c, Some(i));
+            let children = build(doc, c, Some(i as u32));
             s.children = (!children.is_empty()).then_some(children);
             items.push((h.range.start, s));
         }

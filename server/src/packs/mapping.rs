@@ -165,7 +165,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             if let Some(id) = own[h] {
                 return Some(id);
             }
-            heading = doc.headings[h].parent;
+            heading = doc.headings[h].parent.map(|p| p as usize);
         }
         None
     };
@@ -219,7 +219,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             t.range.start,
             t.range.clone(),
             state,
-            t.heading,
+            t.heading.map(|h| h as usize),
         );
     }
     for (i, r) in doc.status_rows.iter().enumerate() {
@@ -229,7 +229,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             r.range.start,
             r.range.clone(),
             r.state,
-            r.heading,
+            r.heading.map(|h| h as usize),
         );
     }
     out.sort_by_key(|m| m.range.start);

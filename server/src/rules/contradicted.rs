@@ -55,7 +55,7 @@ impl Rule for Contradicted {
                 });
             }
             if let (LineRef::Task(t), true) = (m.line, cx.fixes) {
-                let marker = cx.doc.tasks[t].marker_range.clone();
+                let marker = cx.doc.tasks[t].marker_range();
                 finding = finding.with_fix(Fix::replace(
                     "Untick it".into(),
                     cx.path,

@@ -74,7 +74,7 @@ impl Rule for DuplicateItem {
         // repeat. Keyed by a hash of the normalised text, computed without building it (a
         // 5,000-task checklist is checked on every keystroke); a hit is confirmed on the
         // texts themselves.
-        let mut first: HashMap<(Option<usize>, Option<usize>, u64), usize> =
+        let mut first: HashMap<(Option<u32>, Option<u32>, u64), usize> =
             HashMap::with_capacity(cx.doc.tasks.len());
         for (i, task) in cx.doc.tasks.iter().enumerate() {
             let Some(hash) = normalized_hash(&task.text) else {

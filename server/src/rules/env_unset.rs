@@ -33,10 +33,10 @@ impl Rule for EnvUnset {
             {
                 let done = r
                     .task
-                    .and_then(|t| cx.doc.tasks.get(t))
+                    .and_then(|t| cx.doc.tasks.get(t as usize))
                     .is_some_and(|t| t.checked)
                     || r.row
-                        .and_then(|i| cx.doc.status_rows.get(i))
+                        .and_then(|i| cx.doc.status_rows.get(i as usize))
                         .is_some_and(|row| row.state == crate::checklist::ItemState::Done);
                 named.push((name, value.as_deref(), r.range.clone(), done));
             }
@@ -44,7 +44,7 @@ impl Rule for EnvUnset {
         for req in &cx.doc.env_requirements {
             let done = req
                 .task
-                .and_then(|t| cx.doc.tasks.get(t))
+                .and_then(|t| cx.doc.tasks.get(t as usize))
                 .is_some_and(|t| t.checked);
             named.push((&req.name, req.value.as_deref(), req.range.clone(), done));
         }

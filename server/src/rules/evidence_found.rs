@@ -54,7 +54,7 @@ fn mark_done(cx: &ChecklistCx, line: LineRef, shown: &str) -> Fix {
             vec![
                 FileEdit::Replace {
                     path: cx.path.to_string(),
-                    range: task.marker_range.clone(),
+                    range: task.marker_range(),
                     text: "[x]".into(),
                 },
                 FileEdit::Replace {

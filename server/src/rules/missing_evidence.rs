@@ -30,11 +30,11 @@ impl Rule for MissingEvidence {
             };
             let done_task = reference
                 .task
-                .and_then(|t| cx.doc.tasks.get(t))
+                .and_then(|t| cx.doc.tasks.get(t as usize))
                 .filter(|t| t.checked);
             let done_row = reference
                 .row
-                .and_then(|r| cx.doc.status_rows.get(r))
+                .and_then(|r| cx.doc.status_rows.get(r as usize))
                 .filter(|r| r.state == ItemState::Done);
             if done_task.is_none() && done_row.is_none() {
                 continue;
@@ -53,9 +53,9 @@ impl Rule for MissingEvidence {
             if missing.starts_with('/') {
                 continue;
             }
-            let item = done_task
-                .map(|t| t.text.clone())
-                .or(done_row.map(|r| r.label.clone()))
+            let item: &str = done_task
+                .map(|t| &*t.text)
+                .or(done_row.map(|r| r.label.as_str()))
                 .unwrap_or_default();
             let mut finding = Finding::new(
                 INFO.code,
@@ -67,7 +67,7 @@ impl Rule for MissingEvidence {
             )
             .with_help(format!(
                 "commit {missing}, correct the path, or mark \"{}\" as not done",
-                super::snippet(&item, 60)
+                super::snippet(item, 60)
             ));
             if cx.fixes && crate::workspace::is_markdown(missing) && !missing.contains('*') {
                 let target = crate::workspace::normalize("", missing.trim_start_matches("./"))
@@ -85,7 +85,7 @@ impl Rule for MissingEvidence {
                 finding = finding.with_fix(Fix::replace(
                     "Mark as not done".to_string(),
                     cx.path,
-                    task.marker_range.clone(),
+                    task.marker_range(),
                     "[ ]".to_string(),
                 ));
             }

@@ -16,7 +16,7 @@ impl Builder<'_> {
             .map(|(_, cells)| cells.iter().map(|c| c.text.trim().to_string()).collect())
             .collect();
         let columns = tables::pick_columns(&header, &body);
-        let heading = self.doc.headings.len().checked_sub(1);
+        let heading = self.doc.headings.len().checked_sub(1).map(|h| h as u32);
         for (row_range, cells) in &t.rows {
             let mut row_index = None;
             if let Some((status_col, evidence_col)) = columns {
@@ -54,7 +54,7 @@ impl Builder<'_> {
                                     kind,
                                     range: inner.clone(),
                                     task: None,
-                                    row: row_index,
+                                    row: row_index.map(|r| r as u32),
                                     in_evidence: Some(col) == evidence_col,
                                 });
                             }

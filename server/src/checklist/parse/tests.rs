@@ -42,7 +42,7 @@ fn dump() {
             t.checked as u8,
             t.text,
             &text[t.range.clone()],
-            &text[t.marker_range.clone()],
+            &text[t.marker_range()],
             t.parent,
             t.heading
         );
@@ -126,8 +126,8 @@ fn tasks_have_own_ranges_and_parents() {
         &text[d.tasks[0].range.clone()],
         "- [ ] **Parent** `JWT_SECRET`"
     );
-    assert_eq!(d.tasks[0].text, "Parent JWT_SECRET");
-    assert_eq!(&text[d.tasks[0].marker_range.clone()], "[ ]");
+    assert_eq!(&*d.tasks[0].text, "Parent JWT_SECRET");
+    assert_eq!(&text[d.tasks[0].marker_range()], "[ ]");
     assert_eq!(d.tasks[1].parent, Some(0));
     assert!(d.tasks[1].checked);
     assert_eq!(&text[d.tasks[1].range.clone()], "- [x] child `docs/a.md`");
