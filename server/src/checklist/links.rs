@@ -33,8 +33,8 @@ pub fn finish(
     };
     Link {
         kind,
-        target,
-        text: label,
+        target: target.into(),
+        text: label.into(),
         range,
         target_range,
     }
@@ -116,8 +116,8 @@ pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Op
     };
     Some(Link {
         kind: LinkKind::Definition,
-        target,
-        text: label.to_string(),
+        target: target.into(),
+        text: label.into(),
         range: trim_end(text, line_start..line_end),
         target_range,
     })
@@ -161,8 +161,8 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
             let r = range.start + i..range.start + end;
             out.push(Link {
                 kind: LinkKind::Inline,
-                target: url.to_string(),
-                text: url.to_string(),
+                target: url.into(),
+                text: url.into(),
                 range: r.clone(),
                 target_range: Some(r),
             });
@@ -196,7 +196,7 @@ mod tests {
         let text = "x\n[Docs]: ./docs/a.md \"Title\"\n";
         let span = 2..text.len() - 1;
         let l = definition(text, "Docs", "./docs/a.md", span).unwrap();
-        assert_eq!(l.target, "./docs/a.md");
+        assert_eq!(&*l.target, "./docs/a.md");
         assert_eq!(&text[l.range.clone()], "[Docs]: ./docs/a.md \"Title\"");
         assert_eq!(&text[l.target_range.unwrap()], "./docs/a.md");
     }
@@ -206,7 +206,7 @@ mod tests {
         let text = "See https://example.com/a_(b). and www.x.io, not xhttp://y";
         let mut out = Vec::new();
         bare_urls(text, text, 0..text.len(), &mut out);
-        let got: Vec<&str> = out.iter().map(|l| l.target.as_str()).collect();
+        let got: Vec<&str> = out.iter().map(|l| &*l.target).collect();
         assert_eq!(got, ["https://example.com/a_(b)", "www.x.io"]);
     }
 }

@@ -116,9 +116,9 @@ pub struct Task {
 pub struct StatusRow {
     pub state: ItemState,
     /// Plain text of the first cell (the item's name).
-    pub label: String,
+    pub label: Box<str>,
     /// Plain text of the status cell.
-    pub status_text: String,
+    pub status_text: Box<str>,
     /// Range of the whole row line.
     pub range: Range<usize>,
     /// Range of the status cell's content.
@@ -142,9 +142,9 @@ pub enum LinkKind {
 pub struct Link {
     pub kind: LinkKind,
     /// The destination as written (URL-decoded? no: as written, trailing spaces trimmed).
-    pub target: String,
+    pub target: Box<str>,
     /// Plain text of the link (alt text for images, label for definitions).
-    pub text: String,
+    pub text: Box<str>,
     /// Range of the whole link construct.
     pub range: Range<usize>,
     /// Range of the destination text inside the source, when it can be found there.
@@ -156,13 +156,13 @@ pub enum RefKind {
     /// An env var name. `strict` when it matches `[A-Z][A-Z0-9]*(_[A-Z0-9]+)+`; a
     /// non-strict one (`PORT`) counts only when some config file defines it.
     EnvVar {
-        name: String,
-        value: Option<String>,
+        name: Box<str>,
+        value: Option<Box<str>>,
         strict: bool,
     },
     /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`).
     /// One starting with `/` may be a URL route: the rules decide by checking the disk.
-    Path { path: String },
+    Path { path: Box<str> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,9 +180,9 @@ pub struct Reference {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvRequirement {
-    pub name: String,
+    pub name: Box<str>,
     /// The required value, None for placeholders (`...`, `<secret>`, `sk-...`, `changeme`, empty).
-    pub value: Option<String>,
+    pub value: Option<Box<str>>,
     /// Range of `NAME=value` (code span content or fenced-block line).
     pub range: Range<usize>,
     pub task: Option<u32>,

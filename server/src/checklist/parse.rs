@@ -709,9 +709,9 @@ impl<'t> Builder<'t> {
         };
         let task = self.enclosing_task();
         for a in assignments {
-            let value = (!env_blocks::is_placeholder_value(a.value)).then(|| a.value.to_string());
+            let value = (!env_blocks::is_placeholder_value(a.value)).then(|| a.value.into());
             self.doc.env_requirements.push(EnvRequirement {
-                name: a.name.to_string(),
+                name: a.name.into(),
                 value,
                 range: content.start + a.range.start..content.start + a.range.end,
                 task: task.map(|t| t as u32),

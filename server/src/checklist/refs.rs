@@ -73,14 +73,14 @@ pub fn classify(content: &str) -> Option<RefKind> {
     let (name, value) = split_env(content);
     if is_upper_name(name) {
         return Some(RefKind::EnvVar {
-            name: name.to_string(),
-            value: value.map(|v| unquote(v).to_string()),
+            name: name.into(),
+            value: value.map(|v| unquote(v).into()),
             strict: is_strict_env_name(name),
         });
     }
     if is_path(content) {
         return Some(RefKind::Path {
-            path: content.to_string(),
+            path: content.into(),
         });
     }
     None
@@ -325,7 +325,7 @@ mod tests {
                 name,
                 value,
                 strict,
-            } => Some((name, value, strict)),
+            } => Some((name.into(), value.map(Into::into), strict)),
             RefKind::Path { .. } => None,
         }
     }

@@ -136,7 +136,7 @@ fn env_var_at(snap: &Snapshot, offset: usize) -> Option<String> {
     let file = snap.ws.file(&snap.rel)?;
     if let Some(doc) = file.document() {
         return doc.references.iter().find_map(|r| match &r.kind {
-            RefKind::EnvVar { name, .. } if contains(&r.range, offset) => Some(name.clone()),
+            RefKind::EnvVar { name, .. } if contains(&r.range, offset) => Some(name.to_string()),
             _ => None,
         });
     }
@@ -174,7 +174,7 @@ pub fn definition(snap: &Snapshot, pos: Position) -> Option<GotoDefinitionRespon
     let link = doc.links.iter().find(|l| contains(&l.range, offset))?;
     let (path, fragment) = match link.target.split_once('#') {
         Some((p, f)) => (p, Some(f)),
-        None => (link.target.as_str(), None),
+        None => (&*link.target, None),
     };
     let target = if path.is_empty() {
         snap.rel.clone()
@@ -209,7 +209,7 @@ pub fn references(snap: &Snapshot, pos: Position) -> Option<Vec<Location>> {
             continue;
         };
         for r in &doc.references {
-            if matches!(&r.kind, RefKind::EnvVar { name: n, .. } if *n == name) {
+            if matches!(&r.kind, RefKind::EnvVar { name: n, .. } if **n == *name) {
                 out.extend(location(ws, snap.enc, path, &r.range));
             }
         }

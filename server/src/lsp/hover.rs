@@ -69,7 +69,7 @@ pub fn env_var_summary(ws: &Workspace, name: &str) -> String {
         ) else {
             continue;
         };
-        for req in doc.env_requirements.iter().filter(|r| r.name == name) {
+        for req in doc.env_requirements.iter().filter(|r| &*r.name == name) {
             let value = req.value.as_deref().map_or("set".to_string(), |v| {
                 format!("`{}`", crate::rules::display_value(name, v))
             });
@@ -105,7 +105,7 @@ fn link_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(String,
     }
     let (path, fragment) = match link.target.split_once('#') {
         Some((p, f)) => (p, Some(f)),
-        None => (link.target.as_str(), None),
+        None => (&*link.target, None),
     };
     let mut out = format!("**Link** `{}`\n\n", link.target);
     let target = if path.is_empty() {
@@ -346,7 +346,7 @@ fn evidence(doc: &Document, pick: impl Fn(&crate::checklist::Reference) -> bool)
         .iter()
         .filter(|r| pick(r))
         .filter_map(|r| match &r.kind {
-            RefKind::Path { path } => Some(path.as_str()),
+            RefKind::Path { path } => Some(&**path),
             _ => None,
         })
         .collect()

@@ -115,7 +115,7 @@ impl Rule for BrokenLink {
                     );
                     if cx.fixes {
                         let fix = created
-                            .entry((missing.clone(), link.text.clone()))
+                            .entry((missing.clone(), link.text.to_string()))
                             .or_insert_with(|| create_fix(cx, &missing, &link.text))
                             .clone();
                         finding = finding.with_fixes(fix);

@@ -70,7 +70,7 @@ impl Rule for EnvMismatch {
         for req in &cx.doc.env_requirements {
             let Some(required) = &req.value else { continue };
             let sites = disagreeing
-                .entry((req.name.as_str(), required.as_str()))
+                .entry((&*req.name, &**required))
                 .or_insert_with(|| {
                     cx.ws
                         .env_defs_in(&req.name, scope)

@@ -39,7 +39,7 @@ impl Rule for MissingEvidence {
             if done_task.is_none() && done_row.is_none() {
                 continue;
             }
-            let is_missing = *missing_paths.entry(path.as_str()).or_insert_with(|| {
+            let is_missing = *missing_paths.entry(&**path).or_insert_with(|| {
                 matches!(
                     cx.ws.resolve_evidence(cx.path, path),
                     PathResolution::Missing
@@ -55,7 +55,7 @@ impl Rule for MissingEvidence {
             }
             let item: &str = done_task
                 .map(|t| &*t.text)
-                .or(done_row.map(|r| r.label.as_str()))
+                .or(done_row.map(|r| &*r.label))
                 .unwrap_or_default();
             let mut finding = Finding::new(
                 INFO.code,

@@ -34,9 +34,9 @@ impl Builder<'_> {
                         state,
                         label: cells
                             .get(label_col)
-                            .map(|c| c.text.trim().to_string())
+                            .map(|c| c.text.trim().into())
                             .unwrap_or_default(),
-                        status_text: cells[status_col].text.trim().to_string(),
+                        status_text: cells[status_col].text.trim().into(),
                         range: trim(self.text, row_range.clone()),
                         status_range: cell_content_range(
                             self.text,
