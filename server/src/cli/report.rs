@@ -266,7 +266,6 @@ impl Report {
             let options = LoadOptions {
                 config_file: args.config.clone(),
                 forced_checklists: forced,
-                drop_outline_text: true,
             };
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;

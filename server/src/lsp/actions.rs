@@ -111,8 +111,8 @@ fn workspace_edit(
                 let lsp_range = if *path == snap.rel {
                     Converter::new(&snap.text, &snap.lines, snap.enc).range(range)
                 } else {
-                    let (t, l) = (snap.ws.text(path)?, snap.ws.line_index(path)?);
-                    Converter::new(t, l, snap.enc).range(range)
+                    let (t, l) = (snap.ws.text_or_disk(path)?, snap.ws.line_index(path)?);
+                    Converter::new(&t, l, snap.enc).range(range)
                 };
                 ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
                     text_document: OptionalVersionedTextDocumentIdentifier {

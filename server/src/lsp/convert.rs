@@ -36,8 +36,8 @@ pub fn range_in(
     path: &str,
     range: &std::ops::Range<usize>,
 ) -> tower_lsp_server::ls_types::Range {
-    match (ws.text(path), ws.line_index(path)) {
-        (Some(t), Some(l)) => Converter::new(t, l, enc).range(range),
+    match (ws.text_or_disk(path), ws.line_index(path)) {
+        (Some(t), Some(l)) => Converter::new(&t, l, enc).range(range),
         _ => Default::default(),
     }
 }

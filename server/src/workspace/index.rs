@@ -83,9 +83,7 @@ impl Workspace {
             .iter()
             .map(String::as_str)
             .collect();
-        let reading = Reading::Load {
-            drop_outline_text: options.drop_outline_text,
-        };
+        let reading = Reading::Load;
         // Each file is read and parsed on the walking thread that found it.
         let walked = discover::walk(root, |rel, size| {
             let mut notes = Vec::new();
@@ -289,7 +287,7 @@ fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> b
 enum Reading<'p> {
     /// The walk of a whole workspace: a file that is no checklist is read as an outline
     /// (front matter and headings), all any rule asks of a link target.
-    Load { drop_outline_text: bool },
+    Load,
     /// A change to one file (an edit, a save, a file watched): read whole, so an editor
     /// gets every feature in any markdown file it opens. With the previous text and
     /// document, only the stretch the edit touched is parsed again.
@@ -322,7 +320,7 @@ fn build_file_from(
                     crate::checklist::reparse(old_text, old, t)
                         .unwrap_or_else(|| crate::checklist::parse(t))
                 }
-                Reading::Load { .. }
+                Reading::Load
                     if !forced
                         && !is_checklist(
                             rel,
@@ -335,14 +333,8 @@ fn build_file_from(
                 _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
-            if doc.outline
-                && matches!(
-                    reading,
-                    Reading::Load {
-                        drop_outline_text: true
-                    }
-                )
-            {
+            // An outline keeps no text (see `Workspace::text_or_disk`).
+            if doc.outline {
                 text = None;
             }
             (Parsed::Markdown(Arc::new(doc)), is)

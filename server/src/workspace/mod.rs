@@ -106,10 +106,6 @@ pub struct LoadOptions {
     pub config_file: Option<PathBuf>,
     /// Files analysed as checklists whatever their names (given explicitly on the command line).
     pub forced_checklists: Vec<String>,
-    /// Keep no text of markdown read as an outline (no checklist): a one-shot `check` asks
-    /// only their headings and line starts, and on a monorepo their text is a third of all
-    /// it reads. The language server keeps them: it shows and edits any file.
-    pub drop_outline_text: bool,
 }
 
 impl Workspace {
@@ -158,6 +154,20 @@ impl Workspace {
             .iter()
             .filter(|(_, f)| f.is_checklist)
             .map(|(p, _)| p)
+    }
+
+    /// The text of a file as the workspace holds it, else, for markdown loaded as an
+    /// outline (whose text a load does not keep: rules ask only its headings, and on a
+    /// monorepo such files are a third of all it reads), as the disk holds it now.
+    pub fn text_or_disk(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let file = self.files.get(path)?;
+        if let Some(t) = file.text.as_deref() {
+            return Some(std::borrow::Cow::Borrowed(t));
+        }
+        file.document().filter(|d| d.outline)?;
+        std::fs::read_to_string(self.abs(path))
+            .ok()
+            .map(std::borrow::Cow::Owned)
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {
