@@ -59,6 +59,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// Ready-made fixes: front ends turn these into edits without re-deriving anything.
     pub fixes: Vec<Fix>,
+    /// The analysis was asked for no fixes (`analysis::Options::fixes`): `fixes` is empty
+    /// whether or not the rule has some, and a front end that wants them analyses again.
+    pub fixes_deferred: bool,
 }
 
 impl Finding {
@@ -72,6 +75,7 @@ impl Finding {
             help: None,
             related: Vec::new(),
             fixes: Vec::new(),
+            fixes_deferred: false,
         }
     }
 

@@ -180,6 +180,31 @@ async fn the_missing_evidence_fix_creates_the_file() {
     client.wait_no_code(CHECKLIST, "missing-evidence").await;
 }
 
+/// A closed checklist's findings are published without fixes and rebuilt for a code action
+/// (the tests above); once it is open, its own carry them, and the config file's findings
+/// (unchanged, so not published again) are still rebuilt: the same fixes either way.
+#[tokio::test]
+async fn an_open_checklist_offers_the_same_fixes() {
+    let (_dir, mut client) = start().await;
+    client.open(CHECKLIST, 1).await;
+    // Hints appear once the open checklist is analysed again, with fixes.
+    client.wait_code(CHECKLIST, "unchecked").await;
+    let actions = actions_for(&mut client, CHECKLIST, "missing-evidence").await;
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["edit"]["documentChanges"][0]["kind"] == "create"),
+        "{actions:?}"
+    );
+    let actions = actions_for(&mut client, ".env.production", "env-mismatch").await;
+    assert!(
+        actions.iter().any(|a| a["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Set DEV_AUTH_ENABLED=false in .env.production"))),
+        "{actions:?}"
+    );
+}
+
 #[tokio::test]
 async fn disable_on_this_line_inserts_a_comment_with_the_same_indentation() {
     let (dir, mut client) = start().await;

@@ -1,9 +1,11 @@
 //! Code actions: each `Fix` of a finding becomes a WorkspaceEdit as it stands (never
 //! re-derived), plus "Disable CODE on this line" and, in an empty markdown file,
-//! "Insert readiness checklist".
+//! "Insert readiness checklist". A closed checklist's findings come without fixes (see
+//! `incremental::source_findings`): in a config file they are rebuilt on request.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use tower_lsp_server::ls_types::*;
 
@@ -28,6 +30,7 @@ pub fn code_actions(
             .is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
     };
     if wants(&CodeActionKind::QUICKFIX) {
+        let rebuilt = OnceLock::new();
         for diag in &params.context.diagnostics {
             if diag.source.as_deref() != Some(convert::SOURCE) {
                 continue;
@@ -35,7 +38,7 @@ pub fn code_actions(
             let Some(finding) = finding_of(snap, diag) else {
                 continue;
             };
-            for fix in &finding.fixes {
+            for fix in fixes_of(snap, finding, &rebuilt) {
                 if let Some(edit) = workspace_edit(snap, fix, versions) {
                     out.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title.clone(),
@@ -56,6 +59,51 @@ pub fn code_actions(
         out.push(CodeActionOrCommand::CodeAction(insert_checklist(snap)));
     }
     Some(out)
+}
+
+/// A finding's fixes. A closed checklist's findings were published without them (in its
+/// own file, or in a config file it constrains): the checklist, or those of the config
+/// file's project, are analysed again with fixes, once per request, and the same
+/// finding's are taken.
+fn fixes_of<'a>(
+    snap: &Snapshot,
+    finding: &'a Finding,
+    rebuilt: &'a OnceLock<Vec<Finding>>,
+) -> &'a [Fix] {
+    if !finding.fixes_deferred {
+        return &finding.fixes;
+    }
+    rebuilt
+        .get_or_init(|| rebuild_findings(snap))
+        .iter()
+        .find(|f| {
+            f.code == finding.code && f.range == finding.range && f.message == finding.message
+        })
+        .map_or(&[], |f| &f.fixes)
+}
+
+/// Findings with fixes that the checklists of its project put in the snapshot's file.
+fn rebuild_findings(snap: &Snapshot) -> Vec<Finding> {
+    let ws = &snap.ws;
+    let packs = crate::analysis::workspace_packs(ws).unwrap_or_default();
+    let sources = match ws.file(&snap.rel) {
+        Some(f) if f.is_checklist => vec![snap.rel.clone()],
+        _ => super::incremental::affected_sources(ws, &HashSet::from([snap.rel.clone()])),
+    };
+    sources
+        .into_iter()
+        .filter(|s| ws.file(s).is_some_and(|f| f.is_checklist))
+        .flat_map(|s| {
+            crate::analysis::check_checklist_with(
+                ws,
+                &s,
+                snap.today,
+                &packs,
+                &crate::analysis::Options::FULL,
+            )
+        })
+        .filter(|f| f.path == snap.rel)
+        .collect()
 }
 
 /// The finding a diagnostic came from: by its `data`, else by code and range.

@@ -68,8 +68,10 @@ pub fn compute(
         .collect()
 }
 
-/// Raw findings of one source; a closed checklist skips `hint_only` (see
-/// [`crate::rules::hint_only`]).
+/// Raw findings of one source. A closed checklist skips `hint_only` (see
+/// [`crate::rules::hint_only`]) and builds no fixes: they are a third of its findings'
+/// memory, and no editor asks for them until a file is open (a code action on a config
+/// file that a closed checklist constrains rebuilds them, see `actions::deferred_fixes`).
 pub fn source_findings(
     ws: &Workspace,
     source: &str,
@@ -81,7 +83,8 @@ pub fn source_findings(
     match ws.file(source) {
         Some(f) if f.is_checklist => {
             let skip = if open { &[][..] } else { hint_only };
-            analysis::check_checklist_skipping(ws, source, today, packs, skip)
+            let options = analysis::Options { skip, fixes: open };
+            analysis::check_checklist_with(ws, source, today, packs, &options)
         }
         Some(f) if f.config().is_some() => analysis::check_config(ws, source),
         _ => Vec::new(),
