@@ -4,8 +4,9 @@
 //! line before the item or on its line, or a trailing `{#security.secrets-outside-repo}`
 //! in the item's text. Otherwise the line is scored against every item's title, aliases
 //! and keywords: words weigh by how rare they are across the items (IDF), whole keyword
-//! and alias phrases add a bonus, and the best item must score above a threshold and
-//! clearly ahead of the runner-up. The threshold favours precision: a wrong match makes
+//! and alias phrases add a bonus, a line saying exactly the title or an alias adds the
+//! threshold (a tiny pack weighs every word at almost nothing), and the best item must
+//! score above a threshold and clearly ahead of the runner-up. The threshold favours precision: a wrong match makes
 //! a rule say something false about the user's line, a missed one only stays silent.
 //! `checklists/matcher-labelled.tsv` measures both (see `checklists/README.md`).
 
@@ -91,6 +92,10 @@ struct Entry<'p> {
     words: HashSet<String>,
     /// Multi-word keyword and alias phrases, as word lists.
     phrases: Vec<Vec<String>>,
+    /// The title and each alias, as word lists: a line that says exactly one of them is
+    /// that item even where word weights cannot tell (a pack of one or two items weighs
+    /// every word at almost nothing).
+    exact: Vec<Vec<String>>,
 }
 
 impl<'p> Matcher<'p> {
@@ -107,6 +112,11 @@ impl<'p> Matcher<'p> {
         for (section, item) in items {
             let mut words = HashSet::new();
             let mut phrases = Vec::new();
+            let exact = std::iter::once(&item.title)
+                .chain(&item.aliases)
+                .map(|t| words_of(t))
+                .filter(|w| !w.is_empty())
+                .collect();
             let texts = std::iter::once(&item.title)
                 .chain(&item.aliases)
                 .chain(&item.keywords);
@@ -122,6 +132,7 @@ impl<'p> Matcher<'p> {
                 section,
                 words,
                 phrases,
+                exact,
             });
         }
         let n = entries.len().max(1) as f64;
@@ -175,6 +186,9 @@ impl<'p> Matcher<'p> {
                 if contains_seq(&words, p) {
                     score += 1.5 * p.len() as f64;
                 }
+            }
+            if e.exact.contains(&words) {
+                score += THRESHOLD;
             }
             out.push((e.item, e.section, score));
         }
@@ -318,6 +332,40 @@ mod tests {
         assert_eq!(
             explicit_marker(text, &doc, t1.range.start, &t1.text).as_deref(),
             Some("data.restore-drill")
+        );
+    }
+
+    /// One or two items weigh every word at almost nothing: a line saying exactly an
+    /// item's title or alias still matches it, and only that.
+    #[test]
+    fn a_tiny_pack_matches_a_line_that_says_its_title() {
+        let item: PackItem = toml::from_str(
+            r#"id = "release.rollback-drill"
+title = "Rollback drill done"
+aliases = ["rollback rehearsed"]
+why = "w"
+verify = "v"
+level = "must"
+line = "- [ ] Rollback drill done"
+"#,
+        )
+        .unwrap();
+        let m = Matcher::from_items(std::iter::once(("release", &item)));
+        for line in [
+            "Rollback drill done",
+            "- [x] rollback  DRILL done",
+            "Rollback rehearsed",
+        ] {
+            assert_eq!(
+                m.best(line).map(|x| x.item_id).as_deref(),
+                Some("release.rollback-drill"),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            m.best("Rollback drill scheduled for May")
+                .map(|x| x.item_id),
+            None
         );
     }
 }
