@@ -1,5 +1,6 @@
 //! What the analysis produces: findings with byte ranges, and the edits that fix them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -41,7 +42,8 @@ pub struct Related {
     /// Workspace-relative path with `/` separators.
     pub path: String,
     pub range: Range<usize>,
-    pub message: String,
+    /// Most are fixed words ("required here"): borrowed, not one copy per finding.
+    pub message: Cow<'static, str>,
 }
 
 /// One problem found in one file.
@@ -54,8 +56,9 @@ pub struct Finding {
     /// Byte range in the file's text.
     pub range: Range<usize>,
     pub message: String,
-    /// One line naming what to do about it.
-    pub help: Option<String>,
+    /// One line naming what to do about it; fixed words are borrowed, not copied into each
+    /// of a monorepo's tens of thousands of findings.
+    pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
     /// Ready-made fixes: front ends turn these into edits without re-deriving anything.
     pub fixes: Vec<Fix>,
@@ -79,7 +82,7 @@ impl Finding {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

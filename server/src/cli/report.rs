@@ -426,7 +426,10 @@ fn convert_run(
         }
         let extra = (wanted.help || wanted.source || wanted.fingerprint).then(|| {
             Box::new(Extra {
-                help: f.help.filter(|_| wanted.help).map(String::into_boxed_str),
+                help: f
+                    .help
+                    .filter(|_| wanted.help)
+                    .map(|h| h.into_owned().into_boxed_str()),
                 source: if wanted.source {
                     (start.line..=end.line).map(line_text).collect()
                 } else {
@@ -450,7 +453,7 @@ fn convert_run(
                         Arc::from(out_path(&r.path))
                     },
                     line,
-                    message: r.message,
+                    message: r.message.into_owned(),
                 }
             })
             .collect();

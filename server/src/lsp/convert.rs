@@ -67,7 +67,7 @@ fn diagnostic_with(
             let range = range_in(ws, enc, &r.path, &r.range);
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri_of(&r.path)?, range),
-                message: r.message.clone(),
+                message: r.message.to_string(),
             })
         })
         .collect();

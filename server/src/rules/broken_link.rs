@@ -125,7 +125,7 @@ impl Rule for BrokenLink {
                         .or_insert_with(|| cx.ws.closest_file(&missing))
                         .clone();
                     if let Some(close) = close {
-                        finding.help = Some(format!("did you mean `{close}`?"));
+                        finding.help = Some(format!("did you mean `{close}`?").into());
                         if let (Some(r), true) = (link.target_range.clone(), cx.fixes) {
                             let new_target = relative_from(parent(cx.path), &close);
                             let new_target = match fragment {
@@ -141,7 +141,7 @@ impl Rule for BrokenLink {
                         }
                     }
                     if finding.help.is_none() {
-                        finding.help = Some(format!("create {missing}, or fix the link"));
+                        finding.help = Some(format!("create {missing}, or fix the link").into());
                     }
                     out.push(finding);
                 }
@@ -198,12 +198,13 @@ impl Rule for BrokenLink {
                                 "its headings: {}{}",
                                 listed.join(", "),
                                 if anchors.len() > 6 { ", …" } else { "" }
-                            ),
+                            )
+                            .into(),
                         });
                     }
                     match (closest, &link.target_range) {
                         (Some((_, anchor)), Some(r)) => {
-                            finding.help = Some(format!("did you mean `#{anchor}`?"));
+                            finding.help = Some(format!("did you mean `#{anchor}`?").into());
                             if cx.fixes {
                                 finding = finding.with_fix(
                                     Fix::replace(
@@ -218,7 +219,7 @@ impl Rule for BrokenLink {
                         }
                         _ => {
                             finding.help =
-                                Some("link to an existing heading, or add the heading".to_string())
+                                Some("link to an existing heading, or add the heading".into())
                         }
                     }
                     out.push(finding);

@@ -51,7 +51,7 @@ impl Rule for Contradicted {
                 finding = finding.with_related(Related {
                     path: ev.path.clone(),
                     range,
-                    message: failed.detail.clone(),
+                    message: failed.detail.clone().into(),
                 });
             }
             if let (LineRef::Task(t), true) = (m.line, cx.fixes) {

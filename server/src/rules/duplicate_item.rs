@@ -105,7 +105,7 @@ impl Rule for DuplicateItem {
                         .with_related(Related {
                             path: cx.path.to_string(),
                             range: original.range.clone(),
-                            message: "first listed here".to_string(),
+                            message: "first listed here".into(),
                         }),
                     );
                 }

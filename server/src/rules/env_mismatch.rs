@@ -115,7 +115,7 @@ impl Rule for EnvMismatch {
                     .with_related(Related {
                         path: cx.path.to_string(),
                         range: req.range.clone(),
-                        message: "required here".to_string(),
+                        message: "required here".into(),
                     })
                     .with_fixes(fix.clone()),
                 );
@@ -138,7 +138,7 @@ impl Rule for EnvMismatch {
                     .with_related(Related {
                         path: site.path.clone(),
                         range: def.range.clone(),
-                        message: format!("{} defined here", req.name),
+                        message: format!("{} defined here", req.name).into(),
                     })
                     .with_fixes(fix),
                 );
