@@ -126,7 +126,20 @@ pub fn check_checklist_with(
         }
     }
     mark_deferred(&mut out, options);
+    share_paths(&mut out);
     out
+}
+
+/// One copy of each path among a checklist's findings (most sit in its own file; the
+/// language server keeps them all, tens of thousands on a monorepo).
+fn share_paths(findings: &mut [Finding]) {
+    let mut seen: Vec<std::sync::Arc<str>> = Vec::new();
+    for f in findings {
+        match seen.iter().find(|p| **p == f.path) {
+            Some(p) => f.path = p.clone(),
+            None => seen.push(f.path.clone()),
+        }
+    }
 }
 
 /// Findings built without fixes say so (`Finding::fixes_deferred`).
@@ -191,7 +204,7 @@ pub fn finish_by_file(
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for f in batches.iter().flatten() {
         if level(ws, f).is_some() {
-            *counts.entry(f.path.as_str()).or_default() += 1;
+            *counts.entry(&*f.path).or_default() += 1;
         }
     }
     let sizes: Vec<usize> = counts.values().copied().collect();
@@ -374,7 +387,7 @@ pub fn analyze_converting<E: Send, T: Send>(
             return (None, batch);
         }
         let (own, mut rest): (Vec<Finding>, Vec<Finding>) =
-            batch.into_iter().partition(|f| f.path == p);
+            batch.into_iter().partition(|f| *f.path == *p);
         rest.shrink_to_fit();
         let mut own: Vec<Finding> = own.into_iter().filter_map(|f| leveled(ws, f)).collect();
         if own.is_empty() {
@@ -423,7 +436,7 @@ pub fn analyze_converting<E: Send, T: Send>(
     let mut late: Vec<(String, T)> = runs
         .into_par_iter()
         .map(|run| {
-            let path = run.first().map(|f| f.path.clone()).unwrap_or_default();
+            let path = run.first().map(|f| f.path.to_string()).unwrap_or_default();
             (path, convert(run))
         })
         .collect();

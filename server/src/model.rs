@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -51,8 +52,8 @@ pub struct Related {
 pub struct Finding {
     pub code: &'static str,
     pub severity: Severity,
-    /// Workspace-relative path with `/` separators.
-    pub path: String,
+    /// Workspace-relative path with `/` separators; the findings of one file share it.
+    pub path: Arc<str>,
     /// Byte range in the file's text.
     pub range: Range<usize>,
     pub message: String,
@@ -72,7 +73,7 @@ impl Finding {
         Finding {
             code,
             severity: crate::rules::default_severity(code),
-            path: path.to_string(),
+            path: Arc::from(path),
             range,
             message,
             help: None,

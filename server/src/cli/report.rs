@@ -387,7 +387,7 @@ fn convert_run(
     wanted: Wanted,
 ) -> FileOut {
     let mut file = FileOut {
-        path: run.first().map(|f| f.path.clone()).unwrap_or_default(),
+        path: run.first().map(|f| f.path.to_string()).unwrap_or_default(),
         counts: [0; 4],
         out: None,
         keys: Vec::new(),
@@ -447,7 +447,7 @@ fn convert_run(
                     .line_index(&r.path)
                     .map_or(1, |i| i.line_of(r.range.start) + 1);
                 RelatedOut {
-                    path: if r.path == f.path {
+                    path: if *r.path == *f.path {
                         path.clone()
                     } else {
                         Arc::from(out_path(&r.path))

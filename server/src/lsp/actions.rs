@@ -102,7 +102,7 @@ fn rebuild_findings(snap: &Snapshot) -> Vec<Finding> {
                 &crate::analysis::Options::FULL,
             )
         })
-        .filter(|f| f.path == snap.rel)
+        .filter(|f| *f.path == *snap.rel)
         .collect()
 }
 

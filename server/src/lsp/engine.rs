@@ -411,7 +411,7 @@ impl Engine {
                 incremental::source_findings(&ws, &rel, today, &packs, is_open, &hint_only);
             let t1 = std::time::Instant::now();
             let mut findings = analysis::finish(&ws, today, findings);
-            findings.retain(|f| f.path == rel);
+            findings.retain(|f| *f.path == *rel);
             if !is_open {
                 drop_hints(&mut findings);
             }

@@ -104,16 +104,16 @@ impl Cache {
             }
             if let Some(old) = self.by_source.remove(&source) {
                 for f in &old {
-                    targets.insert(f.path.clone());
-                    if let Some(s) = self.landing.get_mut(&f.path) {
+                    targets.insert(f.path.to_string());
+                    if let Some(s) = self.landing.get_mut(&*f.path) {
                         s.remove(&source);
                     }
                 }
             }
             for f in &findings {
-                targets.insert(f.path.clone());
+                targets.insert(f.path.to_string());
                 self.landing
-                    .entry(f.path.clone())
+                    .entry(f.path.to_string())
                     .or_default()
                     .insert(source.clone());
             }
@@ -133,7 +133,7 @@ impl Cache {
         let gathered: Vec<Finding> = sources
             .iter()
             .filter_map(|s| self.by_source.get(s))
-            .flat_map(|fs| fs.iter().filter(|f| f.path == target).cloned())
+            .flat_map(|fs| fs.iter().filter(|f| *f.path == *target).cloned())
             .collect();
         analysis::finish(ws, today, gathered)
     }
@@ -153,7 +153,7 @@ impl Cache {
         let findings = self.by_source.get_mut(target)?;
         let (own, elsewhere): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings)
             .into_iter()
-            .partition(|f| f.path == target);
+            .partition(|f| *f.path == *target);
         *findings = elsewhere;
         if findings.is_empty() {
             self.by_source.remove(target);
@@ -179,7 +179,7 @@ impl Cache {
                     .get(source)
                     .is_some_and(|s| s.len() == 1 && s.contains(source));
             if alone {
-                findings.retain(|f| &f.path != source);
+                findings.retain(|f| *f.path != **source);
                 findings.shrink_to_fit();
             }
         }
