@@ -517,6 +517,9 @@ impl<'t> Builder<'t> {
     }
 
     fn task_marker(&mut self, checked: bool, marker: Range<usize>) {
+        // pulldown-cmark's marker event may start at tabs before the `[` (`- \t[ ] x`); it
+        // always ends after the `]`, and the box is three bytes.
+        let marker = marker.end.saturating_sub(3).max(marker.start)..marker.end;
         if self
             .stack
             .iter()

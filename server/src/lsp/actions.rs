@@ -86,8 +86,11 @@ fn fixes_of<'a>(
 fn rebuild_findings(snap: &Snapshot) -> Vec<Finding> {
     let ws = &snap.ws;
     let packs = crate::analysis::workspace_packs(ws).unwrap_or_default();
+    // The checklists that put findings in this file; before any analysis is cached, those
+    // of its project.
     let sources = match ws.file(&snap.rel) {
         Some(f) if f.is_checklist => vec![snap.rel.clone()],
+        _ if !snap.sources.is_empty() => snap.sources.clone(),
         _ => super::incremental::affected_sources(ws, &HashSet::from([snap.rel.clone()])),
     };
     sources

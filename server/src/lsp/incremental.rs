@@ -71,7 +71,7 @@ pub fn compute(
 /// Raw findings of one source. A closed checklist skips `hint_only` (see
 /// [`crate::rules::hint_only`]) and builds no fixes: they are a third of its findings'
 /// memory, and no editor asks for them until a file is open (a code action on a config
-/// file that a closed checklist constrains rebuilds them, see `actions::deferred_fixes`).
+/// file that a closed checklist constrains rebuilds them, see `actions::fixes_of`).
 pub fn source_findings(
     ws: &Workspace,
     source: &str,
@@ -123,6 +123,14 @@ impl Cache {
         }
         self.landing.retain(|_, s| !s.is_empty());
         targets
+    }
+
+    /// The sources with findings in one file.
+    pub fn sources_in(&self, target: &str) -> Vec<String> {
+        self.landing
+            .get(target)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The finished findings (severities from settings, suppressions) of one file.

@@ -128,6 +128,8 @@ pub struct Snapshot {
     /// The findings last published for this file.
     pub findings: Arc<Vec<Finding>>,
     pub findings_id: Option<u64>,
+    /// The sources (checklists, config files) whose findings land in this file.
+    pub sources: Vec<String>,
 }
 
 impl State {
@@ -193,9 +195,13 @@ impl State {
         let ws = root.ws.clone()?;
         let rel = ws.rel(path)?;
         let doc = self.docs.get(path);
-        let (text, lines) = match (doc, ws.file(&rel)) {
+        let kept = ws
+            .file(&rel)
+            .and_then(|f| Some((f.text.clone()?, f.lines.clone()?)));
+        let (text, lines) = match (doc, kept) {
             (Some(d), _) => (d.text.clone(), d.lines.clone()),
-            (None, Some(f)) => (f.text.clone()?, f.lines.clone()?),
+            (None, Some(kept)) => kept,
+            // Not in the workspace, or markdown kept as an outline without its text.
             (None, None) => {
                 let text: Arc<str> = Arc::from(std::fs::read_to_string(path).ok()?);
                 let lines = Arc::new(LineIndex::new(&text));
@@ -203,6 +209,11 @@ impl State {
             }
         };
         let published = self.published.get(path);
+        let sources = root
+            .cache
+            .as_ref()
+            .map(|c| c.sources_in(&rel))
+            .unwrap_or_default();
         Some(Snapshot {
             ws,
             root: root.dir.clone(),
@@ -214,6 +225,7 @@ impl State {
             today: self.today(),
             findings: published.map(|p| p.findings.clone()).unwrap_or_default(),
             findings_id: published.map(|p| p.id),
+            sources,
         })
     }
 }

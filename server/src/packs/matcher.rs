@@ -22,6 +22,8 @@ use crate::checklist::Document;
 pub const THRESHOLD: f64 = 7.0;
 /// Minimum lead of the best item over the runner-up, as a fraction of the best score.
 pub const MARGIN: f64 = 0.3;
+/// Added for a line that says exactly an item's title or alias: enough on its own.
+const EXACT_BONUS: f64 = THRESHOLD;
 
 /// How an item was matched.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,7 +190,7 @@ impl<'p> Matcher<'p> {
                 }
             }
             if e.exact.contains(&words) {
-                score += THRESHOLD;
+                score += EXACT_BONUS;
             }
             out.push((e.item, e.section, score));
         }

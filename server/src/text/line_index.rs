@@ -59,6 +59,11 @@ impl LineIndex {
         }
     }
 
+    /// Length of the text it indexes.
+    pub fn text_len(&self) -> usize {
+        self.len
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -99,7 +104,11 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = (self.line_starts[line] as usize).min(offset);
+        // Never a panic, even on a text the index was not built from.
+        let mut start = (self.line_starts[line] as usize).min(offset);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
         let prefix = &text[start..offset];
         let col = match enc {
             Encoding::Utf8 => prefix.len(),

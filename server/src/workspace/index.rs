@@ -108,6 +108,7 @@ impl Workspace {
             probes: Arc::default(),
             forced: options.forced_checklists.iter().cloned().collect(),
             scopes: Arc::default(),
+            disk_texts: Arc::default(),
         };
         for (rel, (file, mut notes)) in walked.files {
             ws.notes.append(&mut notes);

@@ -97,6 +97,10 @@ pub struct Workspace {
     /// project markers and `.git` up the tree, a file-system call per level, and every
     /// change asks it for every checklist. Only files appearing or disappearing change it.
     scopes: Arc<std::sync::RwLock<HashMap<String, usize>>>,
+    /// Texts of outline markdown read from disk by `text_or_disk`: a file's related places
+    /// are converted on every publication. Such a file keeps its text once it changes, so
+    /// an entry is never consulted for a changed file.
+    disk_texts: Arc<std::sync::Mutex<HashMap<String, Arc<str>>>>,
 }
 
 /// How to load a workspace.
@@ -159,15 +163,26 @@ impl Workspace {
     /// The text of a file as the workspace holds it, else, for markdown loaded as an
     /// outline (whose text a load does not keep: rules ask only its headings, and on a
     /// monorepo such files are a third of all it reads), as the disk holds it now.
-    pub fn text_or_disk(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+    pub fn text_or_disk(&self, path: &str) -> Option<Arc<str>> {
         let file = self.files.get(path)?;
-        if let Some(t) = file.text.as_deref() {
-            return Some(std::borrow::Cow::Borrowed(t));
+        if let Some(t) = &file.text {
+            return Some(t.clone());
         }
         file.document().filter(|d| d.outline)?;
-        std::fs::read_to_string(self.abs(path))
-            .ok()
-            .map(std::borrow::Cow::Owned)
+        let cached = self.disk_texts.lock().ok()?.get(path).cloned();
+        let text = match cached {
+            Some(t) => t,
+            None => {
+                let t: Arc<str> = Arc::from(std::fs::read_to_string(self.abs(path)).ok()?);
+                if let Ok(mut m) = self.disk_texts.lock() {
+                    m.insert(path.to_string(), t.clone());
+                }
+                t
+            }
+        };
+        // Changed on disk and not yet reported: the kept line index no longer fits it.
+        let lines = file.lines.as_deref()?;
+        (lines.text_len() == text.len()).then_some(text)
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {

@@ -266,3 +266,20 @@ fn collapse_whitespace_matches_split_join() {
         assert_eq!(collapse_whitespace(s.to_string()), want, "{s:?}");
     }
 }
+
+/// pulldown-cmark's task-marker event can start at the tabs before the box; the marker
+/// (which fixes replace to tick or untick) is the three bytes of the box itself.
+#[test]
+fn the_marker_is_the_box_even_after_tabs() {
+    for text in [
+        "- \t[ ] tabbed\n",
+        "10. \t[x] tabbed\n",
+        "-\t\t[ ] two tabs\n",
+        "- [ ] plain\n",
+    ] {
+        let d = parse(text);
+        assert_eq!(d.tasks.len(), 1, "{text:?}");
+        let marker = &text[d.tasks[0].marker_range()];
+        assert!(marker == "[ ]" || marker == "[x]", "{text:?}: {marker:?}");
+    }
+}
