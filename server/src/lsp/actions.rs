@@ -20,6 +20,7 @@ pub fn code_actions(
     snap: &Snapshot,
     params: &CodeActionParams,
     versions: &HashMap<PathBuf, i32>,
+    sources: &[String],
 ) -> Option<CodeActionResponse> {
     let mut out = Vec::new();
     let wants = |kind: &CodeActionKind| {
@@ -38,7 +39,7 @@ pub fn code_actions(
             let Some(finding) = finding_of(snap, diag) else {
                 continue;
             };
-            for fix in fixes_of(snap, finding, &rebuilt) {
+            for fix in fixes_of(snap, sources, finding, &rebuilt) {
                 if let Some(edit) = workspace_edit(snap, fix, versions) {
                     out.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title.clone(),
@@ -67,6 +68,7 @@ pub fn code_actions(
 /// finding's are taken.
 fn fixes_of<'a>(
     snap: &Snapshot,
+    sources: &[String],
     finding: &'a Finding,
     rebuilt: &'a OnceLock<Vec<Finding>>,
 ) -> &'a [Fix] {
@@ -74,7 +76,7 @@ fn fixes_of<'a>(
         return &finding.fixes;
     }
     rebuilt
-        .get_or_init(|| rebuild_findings(snap))
+        .get_or_init(|| rebuild_findings(snap, sources))
         .iter()
         .find(|f| {
             f.code == finding.code && f.range == finding.range && f.message == finding.message
@@ -82,15 +84,16 @@ fn fixes_of<'a>(
         .map_or(&[], |f| &f.fixes)
 }
 
-/// Findings with fixes that the checklists of its project put in the snapshot's file.
-fn rebuild_findings(snap: &Snapshot) -> Vec<Finding> {
+/// Findings with fixes that `sources` (else the checklists of its project) put in the
+/// snapshot's file.
+fn rebuild_findings(snap: &Snapshot, sources: &[String]) -> Vec<Finding> {
     let ws = &snap.ws;
     let packs = crate::analysis::workspace_packs(ws).unwrap_or_default();
     // The checklists that put findings in this file; before any analysis is cached, those
     // of its project.
     let sources = match ws.file(&snap.rel) {
         Some(f) if f.is_checklist => vec![snap.rel.clone()],
-        _ if !snap.sources.is_empty() => snap.sources.clone(),
+        _ if !sources.is_empty() => sources.to_vec(),
         _ => super::incremental::affected_sources(ws, &HashSet::from([snap.rel.clone()])),
     };
     sources

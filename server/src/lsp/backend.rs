@@ -380,16 +380,17 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
-        let versions = {
+        let (versions, sources) = {
             let state = self.engine.state();
-            state
+            let versions = state
                 .docs
                 .iter()
                 .map(|(p, d)| (p.clone(), d.version))
-                .collect()
+                .collect();
+            (versions, state.sources_in(&snap.root, &snap.rel))
         };
         guarded("codeAction", || {
-            actions::code_actions(&snap, &params, &versions)
+            actions::code_actions(&snap, &params, &versions, &sources)
         })
     }
 

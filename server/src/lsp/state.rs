@@ -128,8 +128,6 @@ pub struct Snapshot {
     /// The findings last published for this file.
     pub findings: Arc<Vec<Finding>>,
     pub findings_id: Option<u64>,
-    /// The sources (checklists, config files) whose findings land in this file.
-    pub sources: Vec<String>,
 }
 
 impl State {
@@ -197,11 +195,10 @@ impl State {
         let doc = self.docs.get(path);
         let kept = ws
             .file(&rel)
-            .and_then(|f| Some((f.text.clone()?, f.lines.clone()?)));
+            .and_then(|f| Some((ws.text_or_disk(&rel)?, f.lines.clone()?)));
         let (text, lines) = match (doc, kept) {
             (Some(d), _) => (d.text.clone(), d.lines.clone()),
             (None, Some(kept)) => kept,
-            // Not in the workspace, or markdown kept as an outline without its text.
             (None, None) => {
                 let text: Arc<str> = Arc::from(std::fs::read_to_string(path).ok()?);
                 let lines = Arc::new(LineIndex::new(&text));
@@ -209,11 +206,6 @@ impl State {
             }
         };
         let published = self.published.get(path);
-        let sources = root
-            .cache
-            .as_ref()
-            .map(|c| c.sources_in(&rel))
-            .unwrap_or_default();
         Some(Snapshot {
             ws,
             root: root.dir.clone(),
@@ -225,7 +217,16 @@ impl State {
             today: self.today(),
             findings: published.map(|p| p.findings.clone()).unwrap_or_default(),
             findings_id: published.map(|p| p.id),
-            sources,
         })
+    }
+
+    /// The sources (checklists, config files) whose cached findings land in a file.
+    pub fn sources_in(&self, root: &Path, rel: &str) -> Vec<String> {
+        self.roots
+            .iter()
+            .find(|r| r.dir == root)
+            .and_then(|r| r.cache.as_ref())
+            .map(|c| c.sources_in(rel))
+            .unwrap_or_default()
     }
 }

@@ -394,15 +394,15 @@ impl<'a> Prober<'a> {
             }
             return Some(t.clone());
         }
-        // Markdown loaded as an outline comes without its text (`Workspace::text_or_disk`):
-        // the disk has it. Other files without text were unreadable or too large.
-        let outline = file.document().is_some_and(|d| d.outline);
-        if file.kind != FileKind::Other && !outline {
-            return None;
-        }
-        if outline {
-            // Once opened or changed it is read whole: cached results must go then too.
+        if file.document().is_some_and(|d| d.outline) {
+            // Kept without its text; once opened or changed it is read whole, and cached
+            // results must go then too.
             self.ws.probe_cache().note_markdown_read();
+            return self.ws.text_or_disk(path);
+        }
+        // Other files without text were unreadable or too large.
+        if file.kind != FileKind::Other {
+            return None;
         }
         if let Some(cached) = self.shared.text(path) {
             return cached;

@@ -83,7 +83,6 @@ impl Workspace {
             .iter()
             .map(String::as_str)
             .collect();
-        let reading = Reading::Load;
         // Each file is read and parsed on the walking thread that found it.
         let walked = discover::walk(root, |rel, size| {
             let mut notes = Vec::new();
@@ -92,7 +91,14 @@ impl Workspace {
                 FileKind::Other => None,
                 _ => read_text(&root.join(rel), rel, size, &mut notes),
             };
-            let file = build_file_from(rel, kind, text, &settings, forced.contains(rel), reading);
+            let file = build_file_from(
+                rel,
+                kind,
+                text,
+                &settings,
+                forced.contains(rel),
+                Reading::Load,
+            );
             (file, notes)
         });
 
@@ -119,8 +125,14 @@ impl Workspace {
             if !ws.files.contains_key(rel) {
                 let mut notes = Vec::new();
                 let text = read_text(&root.join(rel), rel, 0, &mut notes);
-                let file =
-                    build_file_from(rel, FileKind::Markdown, text, &ws.settings, true, reading);
+                let file = build_file_from(
+                    rel,
+                    FileKind::Markdown,
+                    text,
+                    &ws.settings,
+                    true,
+                    Reading::Load,
+                );
                 ws.notes.append(&mut notes);
                 ws.files.insert(rel.clone(), file);
             }
