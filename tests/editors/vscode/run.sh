@@ -38,6 +38,7 @@ cat >"$U/User/settings.json" <<JSON
   "extensions.autoUpdate": false,
   "editor.hover.delay": 150,
   "editor.minimap.enabled": false,
+  "problems.autoReveal": false,
   "window.commandCenter": false,
   "chat.disableAIFeatures": true
 }

@@ -92,6 +92,13 @@ async function poll(fn, ms, step = 250) {
     }, 15000);
     check(!!status, 'status bar shows 2/5 tasks done', (await page.locator('.statusbar').innerText()).replace(/\n/g, ' '));
 
+    // Paging the Problems panel may have revealed a related location in another file
+    // (.env.production): bring the checklist back to the front before looking for its lines.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'readiness.md' }).first();
+    if ((await tab.count()) > 0) await tab.click();
+    else await row.first().dblclick();
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20000 });
+
     // Hover a task: the server's docs for it (a markdown hover part, not only the diagnostics).
     const task = page.locator('.monaco-editor .view-line', { hasText: 'Backups scripted' }).first();
     const box = await task.boundingBox();
