@@ -37,7 +37,12 @@ fn main() {
     let markers: Vec<usize> = text.match_indices("- [").map(|(i, _)| i + 3).collect();
     let (mut set, mut rules, mut settle, mut total) = (vec![], vec![], vec![], vec![]);
     let mut current = text.clone();
-    for n in 0..50 {
+    // KEYSTROKE_EDITS=500 makes the edits outweigh the load, for a profiler.
+    let edits: usize = std::env::var("KEYSTROKE_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    for n in 0..edits {
         let at = markers[(n * 97) % markers.len()];
         let now = if &current[at..at + 1] == "x" {
             " "

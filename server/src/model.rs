@@ -68,12 +68,35 @@ pub struct Finding {
     pub fixes_deferred: bool,
 }
 
+thread_local! {
+    /// The paths of the last findings made on this thread (a few: `env-mismatch`
+    /// alternates between a checklist and a config file).
+    static LAST_PATHS: std::cell::RefCell<(usize, [Option<Arc<str>>; 4])> =
+        const { std::cell::RefCell::new((0, [None, None, None, None])) };
+}
+
+/// `path` as an `Arc`, shared with a recent finding's when it is the same: a rule makes
+/// its findings file after file, and a 5,000-task checklist's thousands of findings would
+/// otherwise each allocate their own copy.
+fn shared_path(path: &str) -> Arc<str> {
+    LAST_PATHS.with(|last| {
+        let (next, paths) = &mut *last.borrow_mut();
+        if let Some(p) = paths.iter().flatten().find(|p| ***p == *path) {
+            return p.clone();
+        }
+        let p: Arc<str> = Arc::from(path);
+        paths[*next] = Some(p.clone());
+        *next = (*next + 1) % paths.len();
+        p
+    })
+}
+
 impl Finding {
     pub fn new(code: &'static str, path: &str, range: Range<usize>, message: String) -> Self {
         Finding {
             code,
             severity: crate::rules::default_severity(code),
-            path: Arc::from(path),
+            path: shared_path(path),
             range,
             message,
             help: None,

@@ -8,7 +8,7 @@
 //! written after the cached part of each object.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Write;
 
 use super::convert;
@@ -17,10 +17,13 @@ use crate::model::Finding;
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::Workspace;
 
+/// Keys are hashes already: a fast hasher for the map.
+type KeyMap = HashMap<u64, Box<[u8]>, foldhash::fast::FixedState>;
+
 /// One document's serialised diagnostics, each without its `data` and closing brace.
 #[derive(Default)]
 pub struct DiagnosticJson {
-    by_key: HashMap<u64, Box<[u8]>>,
+    by_key: KeyMap,
 }
 
 impl DiagnosticJson {
@@ -37,7 +40,7 @@ impl DiagnosticJson {
         id: u64,
     ) -> Vec<u8> {
         let conv = Converter::new(text, lines, enc);
-        let mut kept: HashMap<u64, Box<[u8]>> = HashMap::with_capacity(findings.len());
+        let mut kept = KeyMap::with_capacity_and_hasher(findings.len(), Default::default());
         let mut out = Vec::with_capacity(findings.len() * 400);
         out.push(b'[');
         for (index, f) in findings.iter().enumerate() {
@@ -75,7 +78,8 @@ fn serialise(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Box
 /// Everything a diagnostic's JSON is made of. 64 bits: a collision among one document's
 /// few thousand diagnostics is a chance of about one in 10^12 per publication.
 fn key(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    // foldhash, not SipHash: ~3,500 keys a keystroke, and nothing adversarial to resist.
+    let mut h = foldhash::quality::FixedState::default().build_hasher();
     let r = conv.range(&f.range);
     (r.start.line, r.start.character, r.end.line, r.end.character).hash(&mut h);
     f.code.hash(&mut h);

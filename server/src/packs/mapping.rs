@@ -182,7 +182,10 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             if *score < MENTION_THRESHOLD {
                 break;
             }
-            mentions.insert(item.id.clone());
+            // Looked up before copied: most lines mention items already seen.
+            if !mentions.contains(item.id.as_str()) {
+                mentions.insert(item.id.clone());
+            }
         }
         let (item_id, explicit) = match explicit_marker(text, doc, start, label) {
             Some(id) if matcher.knows(&id) => (id, true),
@@ -233,7 +236,11 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
         );
     }
     out.sort_by_key(|m| m.range.start);
-    mentions.extend(out.iter().map(|m| m.item_id.clone()));
+    for m in &out {
+        if !mentions.contains(m.item_id.as_str()) {
+            mentions.insert(m.item_id.clone());
+        }
+    }
     Mapped {
         lines: out,
         mentions,

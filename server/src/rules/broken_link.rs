@@ -1,5 +1,6 @@
 //! `broken-link`: a relative link points at a missing file, folder or heading.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{ChecklistCx, Rule, RuleInfo};
@@ -29,7 +30,11 @@ fn has_scheme(target: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    // Most targets have no escape at all: borrowed, not copied.
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -48,7 +53,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| s.to_string()))
 }
 
 /// Anchors of a markdown file of the workspace, by its path; None when not markdown.
@@ -91,17 +96,18 @@ impl Rule for BrokenLink {
             let decoded = percent_decode(path_part);
             let resolved = if decoded.is_empty() {
                 PathResolution::Found(cx.path.to_string())
+            } else if let Some(known) = resolutions.get(decoded.as_ref()) {
+                known.clone()
             } else {
-                resolutions
-                    .entry(decoded.clone())
-                    .or_insert_with(|| cx.ws.resolve_link(cx.path, &decoded))
-                    .clone()
+                let r = cx.ws.resolve_link(cx.path, &decoded);
+                resolutions.insert(decoded.to_string(), r.clone());
+                r
             };
             match resolved {
                 PathResolution::OutsideRoot => {}
                 PathResolution::Missing => {
                     let missing = crate::workspace::normalize(parent(cx.path), &decoded)
-                        .unwrap_or(decoded.clone());
+                        .unwrap_or_else(|| decoded.to_string());
                     let what = if link.kind == LinkKind::Image {
                         "image"
                     } else {

@@ -170,18 +170,25 @@ pub(crate) fn probed_lines<'s>(
 )> {
     let prober = crate::probes::Prober::for_checklist(cx.ws, cx.path);
     let sections: &'s [crate::packs::PackSection] = cx.sections;
+    let mut by_item = std::collections::HashMap::new();
     cx.mapped()
         .lines
         .iter()
         .filter(|m| state(m.state))
-        .cloned()
         .filter_map(|m| {
             let item = sections
                 .iter()
                 .flat_map(|s| &s.items)
                 .find(|i| i.id == m.item_id)?;
-            let result = prober.item(item).filter(|r| r.outcome == outcome)?;
-            Some((m, item, result))
+            // Once per item: thousands of lines map to a few dozen items, and each
+            // lookup in the probe cache locks and hashes every probe of the item.
+            let result = by_item
+                .entry(item as *const crate::packs::PackItem)
+                .or_insert_with(|| prober.item(item))
+                .as_ref()
+                .filter(|r| r.outcome == outcome)?;
+            // Cloned only when kept: most lines' probes have another outcome.
+            Some((m.clone(), item, result.clone()))
         })
         .collect()
 }
