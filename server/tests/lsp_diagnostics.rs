@@ -430,3 +430,77 @@ async fn without_a_client_watcher_the_server_sees_disk_changes_itself() {
         .wait_code("deploy/prod/app/.env.production", "env-mismatch")
         .await;
 }
+
+/// Publications of `rel` the client has received so far.
+fn publications(client: &Client, rel: &str) -> usize {
+    let uri = client.uri(rel);
+    client
+        .notifications
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .filter(|m| m["params"]["uri"] == uri.as_str())
+        .count()
+}
+
+/// Lets the server run for `ms` milliseconds, recording what it sends.
+async fn idle(client: &mut Client, ms: u64) {
+    let until = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+    while tokio::time::timeout_at(until, client.next_message())
+        .await
+        .is_ok()
+    {}
+}
+
+#[tokio::test]
+async fn a_keystroke_publishes_its_document_once_and_moved_findings_again() {
+    let dir = fixture();
+    let mut client = start(&dir, "utf-16", false).await;
+    let text = "# Launch\n\nab\n\n## Security\n- [x] Backups run by `scripts/backup.sh`\n- [ ] Pen test booked\n";
+    client.open_text(CHECKLIST, 1, text).await;
+    client.wait_code(CHECKLIST, "unchecked").await;
+    idle(&mut client, 400).await;
+
+    // Ticking a box changes the findings: one publication, and the analysis that follows
+    // the debounce finds the same findings in the same places and sends nothing more.
+    let before = publications(&client, CHECKLIST);
+    client
+        .change(
+            CHECKLIST,
+            2,
+            json!([{ "range": { "start": { "line": 6, "character": 3 }, "end": { "line": 6, "character": 4 } }, "text": "x" }]),
+        )
+        .await;
+    client.wait_no_code(CHECKLIST, "unchecked").await;
+    idle(&mut client, 600).await;
+    assert_eq!(publications(&client, CHECKLIST), before + 1);
+    assert_eq!(client.diagnostics[&client.uri(CHECKLIST)]["version"], 2);
+
+    // `ab` -> `a` and a line break: the same bytes before the evidence, so the same
+    // findings, one line further down. Their new place is published.
+    let evidence_line = |d: &[Value]| {
+        d.iter()
+            .find(|d| d["code"] == "missing-evidence")
+            .map(|d| d["range"]["start"]["line"].clone())
+    };
+    assert_eq!(
+        evidence_line(
+            client
+                .wait_code(CHECKLIST, "missing-evidence")
+                .await
+                .as_slice()
+        ),
+        Some(json!(5))
+    );
+    client
+        .change(
+            CHECKLIST,
+            3,
+            json!([{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 2 } }, "text": "a\n" }]),
+        )
+        .await;
+    let moved = client
+        .wait_diagnostics(CHECKLIST, |d| evidence_line(d) == Some(json!(6)))
+        .await;
+    assert!(codes(&moved).contains(&"missing-evidence".to_string()));
+    assert_eq!(client.diagnostics[&client.uri(CHECKLIST)]["version"], 3);
+}

@@ -141,11 +141,12 @@ fn drop_hints(findings: &mut Vec<Finding>) {
     findings.retain(|f| f.severity != Severity::Hint);
 }
 
-/// One file's settled findings and the layout of their diagnostics.
+/// One file's settled findings and the layout of their diagnostics (None: not worked
+/// out, because the findings differ from those published; see `FileDiagnostics::layout`).
 struct Settled {
     rel: String,
     findings: Vec<Finding>,
-    layout: u64,
+    layout: Option<u64>,
 }
 
 /// A finished analysis of one root, ready to be compared with what was published.
@@ -403,6 +404,9 @@ impl Engine {
         let is_open = versions.contains_key(&abs);
         let queued = std::time::Instant::now();
         let snapshot = ws.clone();
+        // What is shown now: the layout of the new findings is worked out only when they
+        // are the same (a keystroke that changes them skips converting every position).
+        let shown = self.state().published.get(&abs).map(|p| p.findings.clone());
         let result = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
@@ -419,7 +423,9 @@ impl Engine {
                 return BTreeMap::new();
             };
             let t2 = std::time::Instant::now();
-            let layout = convert::layout_hash(&ws, text, lines, enc, &findings);
+            let layout = shown
+                .is_some_and(|s| *s == findings)
+                .then(|| convert::layout_hash(&ws, text, lines, enc, &findings));
             tracing::debug!(
                 "quick: wait {:?} rules {:?} finish {:?} layout {:?}",
                 t0 - queued,
@@ -437,23 +443,57 @@ impl Engine {
         .await;
         match result {
             Ok(files) => {
-                let only = Some(HashSet::from([abs]));
+                let only = Some(HashSet::from([abs.clone()]));
                 self.publish(Computed {
                     dir,
                     gen,
                     only,
                     versions,
                     files,
-                    ws: snapshot,
+                    ws: snapshot.clone(),
                     enc,
                     settings_text: None,
                 })
                 .await;
+                self.fill_layout(abs, snapshot, enc).await;
             }
             Err(e) => self.log(
                 MessageType::ERROR,
                 format!("check of {} failed: {e}", abs.display()),
             ),
+        }
+    }
+
+    /// Works out the layout that `quick` skipped for a file it published, once the
+    /// diagnostics are on their way: the next analysis compares its layout with this one,
+    /// and without it would publish the same diagnostics again.
+    async fn fill_layout(
+        self: &Arc<Self>,
+        abs: PathBuf,
+        ws: Arc<Workspace>,
+        enc: crate::text::Encoding,
+    ) {
+        let Some((findings, id)) = self
+            .state()
+            .published
+            .get(&abs)
+            .filter(|p| p.layout.is_none())
+            .map(|p| (p.findings.clone(), p.id))
+        else {
+            return;
+        };
+        let layout = tokio::task::spawn_blocking(move || {
+            let rel = ws.rel(&abs)?;
+            let (text, lines) = (ws.text(&rel)?, ws.line_index(&rel)?);
+            Some((abs, convert::layout_hash(&ws, text, lines, enc, &findings)))
+        })
+        .await;
+        if let Ok(Some((abs, layout))) = layout {
+            let mut state = self.state();
+            // Only if nothing was published since: the layout is of these findings.
+            if let Some(p) = state.published.get_mut(&abs).filter(|p| p.id == id) {
+                p.layout = Some(layout);
+            }
         }
     }
 
@@ -572,9 +612,9 @@ impl Engine {
                         drop_hints(&mut findings);
                     }
                     let extra = extra_text.as_deref().filter(|_| rel == FILE_NAME);
-                    let layout = with_text(&ws, rel, extra, |text, lines| {
+                    let layout = Some(with_text(&ws, rel, extra, |text, lines| {
                         convert::layout_hash(&ws, text, lines, enc, &findings)
-                    });
+                    }));
                     let rel = rel.clone();
                     (
                         ws.abs(&rel),
@@ -683,7 +723,7 @@ impl Engine {
                 let settled = Settled {
                     rel,
                     findings: Vec::new(),
-                    layout: 0,
+                    layout: None,
                 };
                 files.insert(p, settled);
             }
@@ -704,7 +744,9 @@ impl Engine {
                 }
                 // Equal findings give equal messages; positions can still move when text
                 // before them changed, hence the layout hash.
-                if old.is_some_and(|o| *o.findings == findings && o.layout == layout) {
+                if old.is_some_and(|o| {
+                    o.layout.is_some() && o.layout == layout && *o.findings == findings
+                }) {
                     continue;
                 }
                 if old.is_none() && findings.is_empty() {

@@ -93,8 +93,9 @@ pub struct FileDiagnostics {
     pub findings: Arc<Vec<Finding>>,
     /// What pull requests answer (None for push clients: nothing asks again).
     pub diagnostics: Option<Arc<Vec<Diagnostic>>>,
-    /// Hash of the diagnostics' positions (see `convert::layout_hash`).
-    pub layout: u64,
+    /// Hash of the diagnostics' positions (see `convert::layout_hash`); None when it was
+    /// not worked out (the findings had changed anyway).
+    pub layout: Option<u64>,
     /// Changes whenever `findings` change; diagnostics carry it in `data`.
     pub id: u64,
     /// The root generation of the workspace these were computed from: an older result
