@@ -202,18 +202,37 @@ pub fn finish_by_file(
     // Group by file, keeping the order findings came in within a file. Counting first lets
     // each file's list be allocated at its size when its first finding comes, while the
     // batches before are already gone: each finding is moved once, never held twice.
+    // Findings come in runs of one file (a checklist's own, mostly): a path is looked up
+    // once per run, not once per finding.
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut run: Option<(&str, usize)> = None;
     for f in batches.iter().flatten() {
         if level(ws, f).is_some() {
-            *counts.entry(&*f.path).or_default() += 1;
+            match &mut run {
+                Some((path, n)) if *path == &*f.path => *n += 1,
+                _ => {
+                    if let Some((path, n)) = run.replace((&*f.path, 1)) {
+                        *counts.entry(path).or_default() += n;
+                    }
+                }
+            }
         }
+    }
+    if let Some((path, n)) = run {
+        *counts.entry(path).or_default() += n;
     }
     let sizes: Vec<usize> = counts.values().copied().collect();
     let paths: Vec<String> = counts.into_keys().map(str::to_string).collect();
     let mut runs: Vec<Vec<Finding>> = paths.iter().map(|_| Vec::new()).collect();
+    let mut last: Option<(std::sync::Arc<str>, usize)> = None;
     for f in batches.into_iter().flatten().filter_map(|f| leveled(ws, f)) {
         // Every kept finding's path was counted above.
-        if let Ok(i) = paths.binary_search_by(|p| p.as_str().cmp(&f.path)) {
+        let i = match &last {
+            Some((path, i)) if *path == f.path => Some(*i),
+            _ => paths.binary_search_by(|p| p.as_str().cmp(&f.path)).ok(),
+        };
+        if let Some(i) = i {
+            last = Some((f.path.clone(), i));
             if runs[i].capacity() == 0 {
                 runs[i].reserve_exact(sizes[i]);
             }

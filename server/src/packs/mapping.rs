@@ -90,13 +90,18 @@ thread_local! {
 
 type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
 /// Matcher address -> line text -> scores.
-type ScoresByLine = HashMap<usize, HashMap<Box<str>, std::rc::Rc<Scores>>>;
+/// foldhash, not SipHash: every line of a checklist is looked up on every keystroke.
+type ScoresByLine = HashMap<
+    usize,
+    HashMap<Box<str>, std::rc::Rc<Scores>, foldhash::fast::FixedState>,
+    foldhash::fast::FixedState,
+>;
 
 thread_local! {
     /// Scores by line text, per matcher: while someone types, every line but one of a
     /// 5,000-task checklist is unchanged, and rescoring them all costs a keystroke's budget.
     /// Looked up by `&str` (no key allocated per line), shared without copying.
-    static SCORES: std::cell::RefCell<ScoresByLine> = std::cell::RefCell::new(HashMap::new());
+    static SCORES: std::cell::RefCell<ScoresByLine> = std::cell::RefCell::new(HashMap::default());
 }
 
 fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<Scores> {

@@ -93,6 +93,37 @@ fn normalized_hash(text: &str, buf: &mut Vec<u8>) -> Option<u64> {
     (!buf.is_empty()).then(|| foldhash::quality::FixedState::default().hash_one(&buf[..]))
 }
 
+thread_local! {
+    /// [`normalized_hash`] by a hash of the raw text, for long checklists: between two
+    /// keystrokes all of a 5,000-task checklist's texts but one are the same, and hashing
+    /// the raw bytes is several times cheaper than normalising them. A collision of raw
+    /// hashes could only hide a repeat (a hit is confirmed on the texts), never invent one.
+    static MEMO: std::cell::RefCell<HashMap<u64, Option<u64>, foldhash::fast::FixedState>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
+/// Checklists from this many tasks use [`MEMO`]: someone is typing in them, while a
+/// workspace check sees each checklist once and would only grow the memo.
+const MEMO_FROM_TASKS: usize = 1000;
+
+/// [`normalized_hash`] through [`MEMO`].
+fn memo_normalized_hash(text: &str, buf: &mut Vec<u8>) -> Option<u64> {
+    use std::hash::BuildHasher;
+    let raw = foldhash::quality::FixedState::default().hash_one(text.as_bytes());
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(hash) = memo.get(&raw) {
+            return *hash;
+        }
+        if memo.len() >= 100_000 {
+            memo.clear(); // bounded
+        }
+        let hash = normalized_hash(text, buf);
+        memo.insert(raw, hash);
+        hash
+    })
+}
+
 impl Rule for DuplicateItem {
     fn info(&self) -> &'static RuleInfo {
         &INFO
@@ -109,8 +140,14 @@ impl Rule for DuplicateItem {
                 foldhash::fast::FixedState::default(),
             );
         let mut buf = Vec::new();
+        let memo = cx.doc.tasks.len() >= MEMO_FROM_TASKS;
         for (i, task) in cx.doc.tasks.iter().enumerate() {
-            let Some(hash) = normalized_hash(&task.text, &mut buf) else {
+            let hash = if memo {
+                memo_normalized_hash(&task.text, &mut buf)
+            } else {
+                normalized_hash(&task.text, &mut buf)
+            };
+            let Some(hash) = hash else {
                 continue;
             };
             match first.entry((task.heading, task.parent, hash)) {
@@ -169,6 +206,13 @@ mod tests {
             normalized_hash("run load tests", &mut buf)
         );
         assert_eq!(normalized_hash(" \n ", &mut buf), None);
+        // Through the memo, twice: the same hashes.
+        for text in ["Run  LOAD test", "run load test", " ", "Überprüfen"] {
+            for _ in 0..2 {
+                let direct = normalized_hash(text, &mut buf);
+                assert_eq!(super::memo_normalized_hash(text, &mut buf), direct);
+            }
+        }
         // The bytes hashed are the normalised text's.
         for text in [
             "  Run\u{b} LOAD\ttest x ",
