@@ -708,16 +708,24 @@ impl Engine {
                 return;
             }
             // Files published before and absent now get an empty list.
-            let previously: Vec<PathBuf> = state
-                .published
-                .iter()
-                .filter(|(p, d)| {
-                    d.root == dir
-                        && !files.contains_key(*p)
-                        && only.as_ref().is_none_or(|o| o.contains(*p))
-                })
-                .map(|(p, _)| p.clone())
-                .collect();
+            // A quick check publishes one file: look that one up rather than go through
+            // every file published (thousands in a monorepo) on each keystroke.
+            let previously: Vec<PathBuf> = match only.as_ref() {
+                Some(only) => only
+                    .iter()
+                    .filter(|p| {
+                        !files.contains_key(*p)
+                            && state.published.get(*p).is_some_and(|d| d.root == dir)
+                    })
+                    .cloned()
+                    .collect(),
+                None => state
+                    .published
+                    .iter()
+                    .filter(|(p, d)| d.root == dir && !files.contains_key(*p))
+                    .map(|(p, _)| p.clone())
+                    .collect(),
+            };
             for p in previously {
                 let rel = ws.rel(&p).unwrap_or_default();
                 let settled = Settled {
