@@ -503,4 +503,6 @@ async fn a_keystroke_publishes_its_document_once_and_moved_findings_again() {
         .await;
     assert!(codes(&moved).contains(&"missing-evidence".to_string()));
     assert_eq!(client.diagnostics[&client.uri(CHECKLIST)]["version"], 3);
+    idle(&mut client, 600).await;
+    assert_eq!(publications(&client, CHECKLIST), before + 2);
 }

@@ -445,7 +445,7 @@ impl Engine {
             Ok(files) => {
                 let only = Some(HashSet::from([abs.clone()]));
                 self.publish(Computed {
-                    dir,
+                    dir: dir.clone(),
                     gen,
                     only,
                     versions,
@@ -455,7 +455,7 @@ impl Engine {
                     settings_text: None,
                 })
                 .await;
-                self.fill_layout(abs, snapshot, enc).await;
+                self.fill_layout(&dir, gen, abs, snapshot, enc).await;
             }
             Err(e) => self.log(
                 MessageType::ERROR,
@@ -469,15 +469,19 @@ impl Engine {
     /// and without it would publish the same diagnostics again.
     async fn fill_layout(
         self: &Arc<Self>,
+        dir: &Path,
+        gen: u64,
         abs: PathBuf,
         ws: Arc<Workspace>,
         enc: crate::text::Encoding,
     ) {
+        // Only a publication made from this very snapshot: another quick check's, made
+        // from other text, would get positions converted against the wrong text.
         let Some((findings, id)) = self
             .state()
             .published
             .get(&abs)
-            .filter(|p| p.layout.is_none())
+            .filter(|p| p.layout.is_none() && p.snap_gen == gen && p.root == dir)
             .map(|p| (p.findings.clone(), p.id))
         else {
             return;
@@ -702,6 +706,9 @@ impl Engine {
                 converted.insert(path.clone(), diags);
             }
         }
+        // What publications replace: freed after the new ones are on their way, not
+        // under the lock on a keystroke's path (an open checklist's thousands of findings).
+        let mut garbage = Vec::new();
         let (out, pull, refresh) = {
             let mut state = self.state();
             if state.root_mut(&dir).is_none() {
@@ -771,8 +778,8 @@ impl Engine {
                     id,
                 };
                 let pull = state.caps.pull;
-                if findings.is_empty() {
-                    state.published.remove(&path);
+                let replaced = if findings.is_empty() {
+                    state.published.remove(&path)
                 } else {
                     state.published.insert(
                         path.clone(),
@@ -790,8 +797,9 @@ impl Engine {
                             id,
                             snap_gen: gen,
                         },
-                    );
-                }
+                    )
+                };
+                garbage.extend(replaced);
                 out.push((path, pending, version));
             }
             (out, state.caps.pull, state.caps.diagnostic_refresh)
@@ -802,7 +810,11 @@ impl Engine {
         if !pull {
             tracing::debug!("publish: decided {} file(s)", out.len());
             self.send(out);
-        } else if refresh {
+        }
+        if !garbage.is_empty() {
+            tokio::task::spawn_blocking(move || drop(garbage));
+        }
+        if pull && refresh {
             let client = self.client.clone();
             tokio::spawn(async move {
                 let _ = tokio::time::timeout(

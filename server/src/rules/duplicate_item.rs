@@ -115,8 +115,9 @@ fn memo_normalized_hash(text: &str, buf: &mut Vec<u8>) -> Option<u64> {
         if let Some(hash) = memo.get(&raw) {
             return *hash;
         }
-        if memo.len() >= 100_000 {
-            memo.clear(); // bounded
+        if memo.len() >= 20_000 {
+            // Bounded, and its room given back: each rayon thread keeps its own memo.
+            *memo = HashMap::default();
         }
         let hash = normalized_hash(text, buf);
         memo.insert(raw, hash);
@@ -227,6 +228,28 @@ mod tests {
                 std::str::from_utf8(&buf).unwrap(),
                 normalize(text),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_checklist_through_the_memo_finds_the_same_repeats() {
+        // 1,200 tasks (the memo's side of MEMO_FROM_TASKS), each text twice, the second
+        // time in other case and spacing; checked twice, the second time from the memo.
+        const { assert!(1200 >= super::MEMO_FROM_TASKS) };
+        let mut text = String::from("## A\n");
+        for i in 0..600 {
+            text.push_str(&format!("- [ ] Rotate key {i} — now\n"));
+        }
+        for i in 0..600 {
+            text.push_str(&format!("- [x] ROTATE  key {i}\t— NOW\n"));
+        }
+        for _ in 0..2 {
+            let out = check("duplicate-item", &[("readiness.md", &text)]);
+            assert_eq!(out.len(), 600);
+            assert_eq!(
+                out[0],
+                "readiness.md:602: \"ROTATE key 0 — NOW\" is already listed in this section (line 2)"
             );
         }
     }
