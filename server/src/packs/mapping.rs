@@ -155,6 +155,14 @@ fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
     mapped
 }
 
+/// Adds an item id to the mentions, looked up before copied: most lines mention items
+/// already seen.
+fn mention(mentions: &mut HashSet<String>, id: &str) {
+    if !mentions.contains(id) {
+        mentions.insert(id.to_string());
+    }
+}
+
 fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
     let matcher = matcher_for(sections);
     // Each heading's own pack section (the first that matches), normalised once rather
@@ -187,10 +195,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
             if *score < MENTION_THRESHOLD {
                 break;
             }
-            // Looked up before copied: most lines mention items already seen.
-            if !mentions.contains(item.id.as_str()) {
-                mentions.insert(item.id.clone());
-            }
+            mention(&mut mentions, &item.id);
         }
         let (item_id, explicit) = match explicit_marker(text, doc, start, label) {
             Some(id) if matcher.knows(&id) => (id, true),
@@ -242,9 +247,7 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
     }
     out.sort_by_key(|m| m.range.start);
     for m in &out {
-        if !mentions.contains(m.item_id.as_str()) {
-            mentions.insert(m.item_id.clone());
-        }
+        mention(&mut mentions, &m.item_id);
     }
     Mapped {
         lines: out,

@@ -15,37 +15,21 @@ static INFO: RuleInfo = RuleInfo {
     explain: include_str!("docs/duplicate-item.md"),
 };
 
-/// The text's words lower-cased (char by char) and joined by single spaces, as chars:
-/// what two tasks must share to be the same item.
-fn normalized(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.split_whitespace().enumerate().flat_map(|(i, w)| {
-        (i > 0)
-            .then_some(' ')
-            .into_iter()
-            .chain(w.chars().flat_map(char::to_lowercase))
-    })
-}
-
-/// [`normalized`] as a string; ASCII text without decoding chars.
+/// The text's words lower-cased (char by char) and joined by single spaces: what two
+/// tasks must share to be the same item. The definition, which [`normalize_into`] (what
+/// the rule runs) is tested against.
+#[cfg(test)]
 fn normalize(text: &str) -> String {
-    if text.is_ascii() {
-        let mut out = String::with_capacity(text.len());
-        for w in text.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        out.make_ascii_lowercase();
-        out
-    } else {
-        normalized(text).collect()
-    }
+    text.split_whitespace()
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// [`normalize`] into a buffer that is reused from task to task: a byte at a time while
-/// the text is ASCII (what `split_whitespace` splits at in ASCII, vertical tab included),
-/// decoding a character only where one starts. Hashing a 5,000-task checklist's texts
+/// The task text normalised (words lower-cased, joined by single spaces) into a buffer
+/// reused from task to task: a byte at a time while the text is ASCII (what
+/// `split_whitespace` splits at in ASCII, vertical tab included), decoding a character
+/// only where one starts. Hashing a 5,000-task checklist's texts
 /// char by char was most of this rule's time on every keystroke.
 fn normalize_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
@@ -86,7 +70,7 @@ fn normalize_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// A hash of [`normalize`], or `None` when it is empty; `buf` is scratch space.
+/// A hash of the normalised text, or `None` when it is empty; `buf` is scratch space.
 fn normalized_hash(text: &str, buf: &mut Vec<u8>) -> Option<u64> {
     use std::hash::BuildHasher;
     normalize_into(text, buf);
@@ -140,7 +124,7 @@ impl Rule for DuplicateItem {
                 cx.doc.tasks.len(),
                 foldhash::fast::FixedState::default(),
             );
-        let mut buf = Vec::new();
+        let (mut buf, mut other) = (Vec::new(), Vec::new());
         let memo = cx.doc.tasks.len() >= MEMO_FROM_TASKS;
         for (i, task) in cx.doc.tasks.iter().enumerate() {
             let hash = if memo {
@@ -157,7 +141,10 @@ impl Rule for DuplicateItem {
                 }
                 Entry::Occupied(o) => {
                     let j = *o.get();
-                    if normalize(&cx.doc.tasks[j].text) != normalize(&task.text) {
+                    // Into two buffers: a memo hit left `buf` as it was.
+                    normalize_into(&task.text, &mut buf);
+                    normalize_into(&cx.doc.tasks[j].text, &mut other);
+                    if buf != other {
                         continue; // a hash collision: different texts
                     }
                     let original = &cx.doc.tasks[j];
