@@ -11,6 +11,10 @@ use crate::rules::{ChecklistCx, ConfigCx, RULES};
 use crate::suppress::Suppressions;
 use crate::workspace::Workspace;
 
+mod rerun;
+use rerun::Plan;
+pub use rerun::RuleRuns;
+
 /// Which files to analyse.
 #[derive(Debug, Clone)]
 pub enum Scope {
@@ -74,14 +78,42 @@ pub fn check_checklist_with(
     packs: &[Pack],
     options: &Options,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
+    run_checklist(ws, path, today, packs, options, None).0
+}
+
+/// [`check_checklist_with`], given what the last check of this checklist kept: after one
+/// edit of it and nothing else, only the edited stretch's items are checked again by the
+/// rules of one item (see [`rerun`]); on the same workspace nothing runs again. The
+/// findings are the same as [`check_checklist_with`]'s, and so are their order.
+/// Returns them with what to hand to the next check.
+pub fn check_checklist_again(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    options: &Options,
+    previous: Option<RuleRuns>,
+) -> (Vec<Finding>, Option<RuleRuns>) {
+    run_checklist(ws, path, today, packs, options, Some(previous))
+}
+
+/// The rules on one checklist; `keep` is `Some` when the caller wants runs to hand back
+/// (holding those of the last check, if any).
+fn run_checklist(
+    ws: &Workspace,
+    path: &str,
+    today: Date,
+    packs: &[Pack],
+    options: &Options,
+    keep: Option<Option<RuleRuns>>,
+) -> (Vec<Finding>, Option<RuleRuns>) {
     let Some(file) = ws.file(path) else {
-        return out;
+        return (Vec::new(), None);
     };
     let (Some(text), Some(doc), Some(lines)) =
         (file.text.as_deref(), file.document(), file.lines.as_deref())
     else {
-        return out;
+        return (Vec::new(), None);
     };
     // A checklist may choose its own packs in front matter.
     let own_packs;
@@ -93,6 +125,7 @@ pub fn check_checklist_with(
         &own_packs
     };
     let sections = packs::combined(packs);
+    let mapped = std::sync::OnceLock::new();
     let cx = ChecklistCx {
         ws,
         path,
@@ -103,12 +136,63 @@ pub fn check_checklist_with(
         packs,
         sections: &sections,
         fixes: options.fixes,
-        mapped: Default::default(),
+        mapped: &mapped,
+        view: None,
     };
-    let run = |rule: &&dyn crate::rules::Rule| {
+    let key = keep.is_some().then(|| rerun::RunsKey {
+        path: path.to_string(),
+        today,
+        fixes: options.fixes,
+        skip: options.skip.iter().map(|s| s.to_string()).collect(),
+        sections: packs::mapping::sections_key(&sections),
+    });
+    let (plans, old_mapping) = match (keep, &key) {
+        (Some(previous), Some(key)) => rerun::plan(ws, RULES, previous, key),
+        _ => (RULES.iter().map(|_| Plan::Whole).collect(), None),
+    };
+    if key.is_some() {
+        let count = |f: fn(&Plan) -> bool| plans.iter().filter(|p| f(p)).count();
+        tracing::debug!(
+            "rules of {path}: {} kept, {} on the edited stretch, {} over the whole",
+            count(|p| matches!(p, Plan::Keep(_))),
+            count(|p| matches!(p, Plan::Stretch { .. })),
+            count(|p| matches!(p, Plan::Whole)),
+        );
+    }
+    if let Some(old) = old_mapping {
+        let _ = mapped.set(match &old.stretch {
+            Some(stretch) => std::sync::Arc::new(packs::mapping::remap(
+                text,
+                doc,
+                &sections,
+                &old.doc,
+                &old.mapped,
+                stretch,
+            )),
+            None => old.mapped,
+        });
+    }
+    let run = |(rule, plan): (&&dyn crate::rules::Rule, Plan)| {
         let mut found = Vec::new();
-        if !options.skip.contains(&rule.info().code) {
-            rule.check_checklist(&cx, &mut found);
+        if options.skip.contains(&rule.info().code) {
+            return found;
+        }
+        match plan {
+            Plan::Whole => rule.check_checklist(&cx, &mut found),
+            Plan::Keep(kept) => found = kept,
+            Plan::Stretch {
+                before,
+                after,
+                view,
+            } => {
+                found = before;
+                let in_stretch = ChecklistCx {
+                    view: Some(view),
+                    ..cx
+                };
+                rule.check_checklist(&in_stretch, &mut found);
+                found.extend(after);
+            }
         }
         found
     };
@@ -116,24 +200,31 @@ pub fn check_checklist_with(
     // halves the wait for its diagnostics on two cores. Short ones are not worth the
     // hand-over (a workspace check runs many of them in parallel anyway). Findings stay
     // in rule order either way.
-    if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
-        use rayon::prelude::*;
-        let runs: Vec<Vec<Finding>> = RULES.par_iter().map(run).collect();
-        // Moved, not cloned: `concat` copied every finding once more.
-        out = runs.into_iter().flatten().collect();
-    } else {
-        for rule in RULES {
-            out.extend(run(rule));
-        }
+    let mut runs: Vec<Vec<Finding>> =
+        if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
+            RULES.par_iter().zip(plans).map(run).collect()
+        } else {
+            RULES.iter().zip(plans).map(run).collect()
+        };
+    for found in &mut runs {
+        mark_deferred(found, options);
     }
-    mark_deferred(&mut out, options);
-    share_paths(&mut out);
-    out
+    share_paths(runs.iter_mut().flatten());
+    match key {
+        // Copied: the caller settles these, the next check starts from the kept ones.
+        Some(key) => {
+            let doc = file.document_arc().cloned().unwrap_or_default();
+            let kept = RuleRuns::new(ws, key, runs, doc, mapped.get().cloned());
+            (kept.findings().cloned().collect(), Some(kept))
+        }
+        // Moved, not cloned: `concat` copied every finding once more.
+        None => (runs.into_iter().flatten().collect(), None),
+    }
 }
 
 /// One copy of each path among a checklist's findings (most sit in its own file; the
 /// language server keeps them all, tens of thousands on a monorepo).
-fn share_paths(findings: &mut [Finding]) {
+fn share_paths<'f>(findings: impl IntoIterator<Item = &'f mut Finding>) {
     let mut seen: Vec<std::sync::Arc<str>> = Vec::new();
     for f in findings {
         match seen.iter().find(|p| **p == f.path) {

@@ -126,6 +126,30 @@ impl Finding {
         self
     }
 
+    /// Moves every range in the file at `path` that starts at or after `from` by `delta`
+    /// bytes: its own range, related places and fix edits there. What an edit before them
+    /// did to the text (see `analysis::rerun`).
+    pub fn shift(&mut self, path: &str, from: usize, delta: isize) {
+        let moved = |r: &mut Range<usize>| {
+            if r.start >= from {
+                *r = r.start.saturating_add_signed(delta)..r.end.saturating_add_signed(delta);
+            }
+        };
+        if *self.path == *path {
+            moved(&mut self.range);
+        }
+        for r in self.related.iter_mut().filter(|r| r.path == path) {
+            moved(&mut r.range);
+        }
+        for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
+            if let FileEdit::Replace { path: p, range, .. } = edit {
+                if p == path {
+                    moved(range);
+                }
+            }
+        }
+    }
+
     /// Adds each of `fixes`: none for a `None`, when the caller wants no fixes.
     pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
         for fix in fixes {

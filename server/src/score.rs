@@ -103,7 +103,7 @@ pub fn checklist_score(ws: &Workspace, path: &str, packs: &[Pack]) -> Option<Che
             ItemState::Partial => 1,
             ItemState::Open => 0,
         };
-        let e = states.entry(m.item_id.clone()).or_insert(m.state);
+        let e = states.entry(m.item_id.to_string()).or_insert(m.state);
         if rank(m.state) > rank(*e) {
             *e = m.state;
         }

@@ -22,6 +22,51 @@ use super::{parse, Document, LinkKind};
 /// The document of `new_text`, from `old` (the document of `old_text`) re-parsing only the
 /// stretch the edit touched; `None` when that cannot be done exactly.
 pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Document> {
+    reparse_stretch(old_text, old, new_text).map(|(doc, _)| doc)
+}
+
+/// The part of a document an edit re-parsed: everything outside it is the old document's,
+/// moved by `delta` bytes after it. The analysis re-runs the rules whose findings belong
+/// to one item on this stretch only (see `analysis::RuleRuns`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    /// The stretch in the old text; it ends where the next heading starts (or at the end).
+    pub old: Range<usize>,
+    /// How far the text after the stretch moved, in bytes.
+    pub delta: isize,
+    /// How many lines the stretch gained (or lost, below zero).
+    pub lines_delta: isize,
+}
+
+impl Stretch {
+    /// Whether an old offset lies before the stretch.
+    pub fn before(&self, at: usize) -> bool {
+        at < self.old.start
+    }
+
+    /// Whether an old offset lies after the stretch (it moves by `delta`).
+    pub fn after(&self, at: usize) -> bool {
+        at >= self.old.end
+    }
+
+    /// Where a range after the stretch is in the new text.
+    pub fn moved(&self, r: &Range<usize>) -> Range<usize> {
+        let by = |x: usize| (x as isize + self.delta) as usize;
+        by(r.start)..by(r.end)
+    }
+
+    /// The stretch in the new text.
+    pub fn new_range(&self) -> Range<usize> {
+        self.old.start..(self.old.end as isize + self.delta) as usize
+    }
+}
+
+/// [`reparse`], and the stretch it parsed again.
+pub fn reparse_stretch(
+    old_text: &str,
+    old: &Document,
+    new_text: &str,
+) -> Option<(Document, Stretch)> {
     // An outline holds headings only: splicing into it would yield an outline too, where
     // the caller asked for a whole parse.
     if old.outline || old.links.iter().any(|l| l.kind == LinkKind::Definition) {
@@ -40,9 +85,16 @@ pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Documen
         .count();
     let (old_end, new_end) = (o.len() - s, n.len() - s);
     if p == o.len() && p == n.len() {
-        return Some(old.clone());
+        let none = Stretch {
+            old: 0..0,
+            delta: 0,
+            lines_delta: 0,
+        };
+        return Some((old.clone(), none));
     }
     let delta = new_end as isize - old_end as isize;
+    let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count() as isize;
+    let lines_delta = newlines(&n[p..new_end]) - newlines(&o[p..old_end]);
 
     // Top-level headings of the old text: where the stretches start.
     let top = |i: usize| {
@@ -117,7 +169,12 @@ pub fn reparse(old_text: &str, old: &Document, new_text: &str) -> Option<Documen
     splice.all(old, &chunk, &old_in);
     let mut doc = splice.out;
     super::parse::finish_sections(&mut doc.headings, new_text.len());
-    Some(doc)
+    let stretch = Stretch {
+        old: a..b,
+        delta,
+        lines_delta,
+    };
+    Some((doc, stretch))
 }
 
 struct Splice {

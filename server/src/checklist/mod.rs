@@ -24,7 +24,7 @@ mod refs;
 mod tables;
 
 pub use anchors::github_anchor;
-pub use incremental::reparse;
+pub use incremental::{reparse, reparse_stretch, Stretch};
 pub use outline::parse_outline;
 pub use parse::parse;
 

@@ -36,6 +36,8 @@ pub struct Engine {
     pub analyzed: tokio::sync::watch::Sender<u64>,
     /// One task sends every publication, so they reach the client in the order decided.
     outbox: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// What the last check of each open checklist kept, for the next one.
+    pub reruns: incremental::Reruns,
 }
 
 /// Folders whose events never matter (version control and build output).
@@ -202,6 +204,7 @@ impl Engine {
             state: Mutex::new(State::new()),
             shutdown,
             analyzed: tokio::sync::watch::Sender::new(0),
+            reruns: incremental::Reruns::default(),
         }
     }
 
@@ -407,12 +410,20 @@ impl Engine {
         // What is shown now: the layout of the new findings is worked out only when they
         // are the same (a keystroke that changes them skips converting every position).
         let shown = self.state().published.get(&abs).map(|p| p.findings.clone());
+        let this = self.clone();
         let result = tokio::task::spawn_blocking(move || {
             let t0 = std::time::Instant::now();
             let packs = analysis::workspace_packs(&ws).unwrap_or_default();
             let hint_only = crate::rules::hint_only(&ws.settings);
-            let findings =
-                incremental::source_findings(&ws, &rel, today, &packs, is_open, &hint_only);
+            let findings = incremental::source_findings(
+                &ws,
+                &rel,
+                today,
+                &packs,
+                is_open,
+                &hint_only,
+                &this.reruns,
+            );
             let t1 = std::time::Instant::now();
             let mut findings = analysis::finish(&ws, today, findings);
             findings.retain(|f| *f.path == *rel);
@@ -558,6 +569,7 @@ impl Engine {
         let open: HashSet<PathBuf> = versions.keys().cloned().collect();
         let settings_text = settings_error.as_ref().map(|(_, t)| t.clone());
         let extra_text = settings_text.clone();
+        let this = self.clone();
         let result = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let full = cache.is_none();
@@ -573,7 +585,8 @@ impl Engine {
             };
             let t_sources = started.elapsed();
             let is_open = |rel: &str| open.contains(&ws.abs(rel));
-            let mut results = incremental::compute(&ws, today, &packs, sources, &is_open);
+            let mut results =
+                incremental::compute(&ws, today, &packs, sources, &is_open, &this.reruns);
             let t_compute = started.elapsed();
             // readiness.toml's own problem is a source of its own.
             let settings_finding = settings_error.as_ref().map(|(e, _)| {

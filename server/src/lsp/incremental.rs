@@ -47,6 +47,39 @@ pub fn affected_sources(ws: &Workspace, changed: &HashSet<String>) -> Vec<String
     out.into_iter().collect()
 }
 
+/// What the last check of each open checklist kept (see [`analysis::RuleRuns`]): a
+/// keystroke's check, and the debounced analysis after it, start from the check before.
+#[derive(Debug, Default)]
+pub struct Reruns(std::sync::Mutex<HashMap<std::path::PathBuf, analysis::RuleRuns>>);
+
+impl Reruns {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<std::path::PathBuf, analysis::RuleRuns>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Taken, not copied: two checks of one file at once are rare (a keystroke's and the
+    /// analysis of the one before), and the second then runs every rule.
+    fn take(&self, abs: &std::path::Path) -> Option<analysis::RuleRuns> {
+        self.lock().remove(abs)
+    }
+
+    /// Kept unless a check of a later revision already put its own.
+    fn put(&self, abs: std::path::PathBuf, runs: analysis::RuleRuns) {
+        let mut all = self.lock();
+        if all
+            .get(&abs)
+            .is_none_or(|k| k.revision() <= runs.revision())
+        {
+            all.insert(abs, runs);
+        }
+    }
+
+    /// A closed document is checked as a whole again (and without hints or fixes).
+    pub fn forget(&self, abs: &std::path::Path) {
+        self.lock().remove(abs);
+    }
+}
+
 /// Raw findings of each source, in parallel. A source that is gone yields none. Checklists
 /// that are not open in the editor skip the rules that only make hints (see
 /// `engine::drop_hints`): a monorepo's open tasks are most of its findings.
@@ -56,13 +89,14 @@ pub fn compute(
     packs: &[Pack],
     sources: Vec<String>,
     is_open: &(dyn Fn(&str) -> bool + Sync),
+    reruns: &Reruns,
 ) -> Vec<(String, Vec<Finding>)> {
     let hint_only = crate::rules::hint_only(&ws.settings);
     sources
         .into_par_iter()
         .map(|source| {
             let open = is_open(&source);
-            let findings = source_findings(ws, &source, today, packs, open, &hint_only);
+            let findings = source_findings(ws, &source, today, packs, open, &hint_only, reruns);
             (source, findings)
         })
         .collect()
@@ -79,11 +113,28 @@ pub fn source_findings(
     packs: &[Pack],
     open: bool,
     hint_only: &[&str],
+    reruns: &Reruns,
 ) -> Vec<Finding> {
     match ws.file(source) {
+        Some(f) if f.is_checklist && open => {
+            let options = analysis::Options {
+                skip: &[],
+                fixes: true,
+            };
+            let abs = ws.abs(source);
+            let previous = reruns.take(&abs);
+            let (findings, runs) =
+                analysis::check_checklist_again(ws, source, today, packs, &options, previous);
+            if let Some(runs) = runs {
+                reruns.put(abs, runs);
+            }
+            findings
+        }
         Some(f) if f.is_checklist => {
-            let skip = if open { &[][..] } else { hint_only };
-            let options = analysis::Options { skip, fixes: open };
+            let options = analysis::Options {
+                skip: hint_only,
+                fixes: false,
+            };
             analysis::check_checklist_with(ws, source, today, packs, &options)
         }
         Some(f) if f.config().is_some() => analysis::check_config(ws, source),
@@ -240,7 +291,7 @@ mod tests {
         let today = Date::parse_iso("2026-06-01").unwrap();
         let packs = analysis::workspace_packs(&ws).unwrap();
         let mut cache = Cache::default();
-        let targets = cache.apply(compute(&ws, today, &packs, all_sources(&ws), &|_| true));
+        let targets = cache.apply(compute_all(&ws, today, &packs));
         assert!(targets.contains(".env.production"));
         let codes = |c: &Cache| -> Vec<&'static str> {
             c.findings_for(&ws, today, ".env.production")
@@ -255,6 +306,18 @@ mod tests {
         assert!(codes(&cache).is_empty());
     }
 
+    /// Every source's findings, all files open.
+    fn compute_all(ws: &Workspace, today: Date, packs: &[Pack]) -> Vec<(String, Vec<Finding>)> {
+        compute(
+            ws,
+            today,
+            packs,
+            all_sources(ws),
+            &|_| true,
+            &Reruns::default(),
+        )
+    }
+
     /// A checklist with a finding of its own and one landing in a config file, analysed.
     fn checklist_and_config() -> (tempfile::TempDir, Workspace, Date, Cache) {
         let (d, ws) = ws(&[
@@ -267,7 +330,7 @@ mod tests {
         let today = Date::parse_iso("2026-06-01").unwrap();
         let packs = analysis::workspace_packs(&ws).unwrap();
         let mut cache = Cache::default();
-        cache.apply(compute(&ws, today, &packs, all_sources(&ws), &|_| true));
+        cache.apply(compute_all(&ws, today, &packs));
         (d, ws, today, cache)
     }
 

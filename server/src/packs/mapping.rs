@@ -1,7 +1,7 @@
 //! A checklist's lines mapped to pack items: which task or status row speaks for which
 //! item, in which state, under which covered section.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use super::PackSection;
 use crate::checklist::{Document, ItemState};
 
 /// Where a mapped line sits in the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineRef {
     /// Index into `Document::tasks`.
     Task(usize),
@@ -22,7 +22,8 @@ pub enum LineRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedLine {
     pub line: LineRef,
-    pub item_id: String,
+    /// Shared: an edit moves thousands of mapped lines (see [`remap`]).
+    pub item_id: Arc<str>,
     pub state: ItemState,
     /// Range of the task or row.
     pub range: Range<usize>,
@@ -123,12 +124,23 @@ fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<S
 }
 
 /// A document's mapped lines, and the ids of items some line plausibly mentions.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Mapped {
     /// In document order.
     pub lines: Vec<MappedLine>,
-    /// Ids of the items lines map to or plausibly mention.
-    pub mentions: HashSet<String>,
+    /// Ids of the items lines map to or plausibly mention, with how many lines do (so that
+    /// an edit can take a line's mentions away again, see [`remap`]).
+    mentions: HashMap<String, u32>,
+    /// Each heading's own pack section (index into the sections), found once per set of
+    /// headings: an edit that re-maps a stretch keeps the headings.
+    own: Arc<Vec<Option<usize>>>,
+}
+
+impl Mapped {
+    /// Whether some line maps to or plausibly mentions the item.
+    pub fn mentions(&self, id: &str) -> bool {
+        self.mentions.contains_key(id)
+    }
 }
 
 /// Every task and status row of `doc` that maps to an item of `sections`, in order.
@@ -155,103 +167,236 @@ fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
     mapped
 }
 
-/// Adds an item id to the mentions, looked up before copied: most lines mention items
-/// already seen.
-fn mention(mentions: &mut HashSet<String>, id: &str) {
-    if !mentions.contains(id) {
-        mentions.insert(id.to_string());
+fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
+    let mapper = LineMapper::new(text, doc, sections, own_sections(doc, sections));
+    let mut out = Mapped {
+        own: mapper.own.clone(),
+        ..Mapped::default()
+    };
+    for (line, _) in lines_of(doc) {
+        mapper.map(line, &mut out.lines, &mut out.mentions);
+    }
+    out.lines.sort_by_key(|m| m.range.start);
+    out
+}
+
+/// [`map_document`] of `doc` (the document after an edit inside `stretch`), from the
+/// mapping `old` of the document before it, `old_doc`: a line's mapping depends on its own
+/// text, its heading's section and a marker on it or the line before, none of which an
+/// edit outside its stretch changes. The stretch's lines are mapped again; the others are
+/// moved. A 5,000-line checklist is mapped in the time of a few dozen lines.
+pub fn remap(
+    text: &str,
+    doc: &Document,
+    sections: &[PackSection],
+    old_doc: &Document,
+    old: &Mapped,
+    stretch: &crate::checklist::Stretch,
+) -> Mapped {
+    let mapper = LineMapper::new(text, doc, sections, old.own.clone());
+    let mut mentions = old.mentions.clone();
+    // Take the old stretch's lines' mentions away, as they were counted.
+    let old_ids: HashMap<LineRef, &str> = old
+        .lines
+        .iter()
+        .filter(|m| !stretch.before(m.range.start) && !stretch.after(m.range.start))
+        .map(|m| (m.line, &*m.item_id))
+        .collect();
+    let old_mapper = LineMapper::new("", old_doc, sections, old.own.clone());
+    for (line, start) in lines_of(old_doc) {
+        if !stretch.before(start) && !stretch.after(start) {
+            let label = old_mapper.label(line);
+            let scores = scores_memo(old_mapper.matcher, label);
+            count_mentions(&mut mentions, &scores, old_ids.get(&line).copied(), -1);
+        }
+    }
+    let moved = |line: LineRef| match line {
+        LineRef::Task(i) => LineRef::Task(i + doc.tasks.len() - old_doc.tasks.len()),
+        LineRef::Row(i) => LineRef::Row(i + doc.status_rows.len() - old_doc.status_rows.len()),
+    };
+    let mut lines: Vec<MappedLine> = old
+        .lines
+        .iter()
+        .take_while(|m| stretch.before(m.range.start))
+        .cloned()
+        .collect();
+    let new_range = stretch.new_range();
+    let mut again = Vec::new();
+    for (line, start) in lines_of(doc) {
+        if new_range.contains(&start) {
+            mapper.map(line, &mut again, &mut mentions);
+        }
+    }
+    again.sort_by_key(|m| m.range.start);
+    lines.extend(again);
+    lines.extend(
+        old.lines
+            .iter()
+            .filter(|m| stretch.after(m.range.start))
+            .map(|m| MappedLine {
+                line: moved(m.line),
+                range: stretch.moved(&m.range),
+                ..m.clone()
+            }),
+    );
+    Mapped {
+        lines,
+        mentions,
+        own: old.own.clone(),
     }
 }
 
-fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
-    let matcher = matcher_for(sections);
-    // Each heading's own pack section (the first that matches), normalised once rather
-    // than per line under it.
+/// Each heading's own pack section: the first that its title matches.
+fn own_sections(doc: &Document, sections: &[PackSection]) -> Arc<Vec<Option<usize>>> {
     let refs: Vec<&PackSection> = sections.iter().collect();
-    let own: Vec<Option<&str>> =
-        super::first_section_of(&refs, doc.headings.iter().map(|h| h.title.as_str()))
-            .into_iter()
-            .map(|s| s.map(|si| sections[si].id.as_str()))
-            .collect();
-    let section_of = |_doc: &Document, _sections: &[PackSection], mut heading: Option<usize>| {
-        while let Some(h) = heading {
-            if let Some(id) = own[h] {
-                return Some(id);
-            }
-            heading = doc.headings[h].parent.map(|p| p as usize);
-        }
-        None
-    };
-    let mut out = Vec::new();
-    let mut mentions = HashSet::new();
-    let mut one = |line: LineRef,
-                   label: &str,
-                   start: usize,
-                   range: Range<usize>,
-                   state: ItemState,
-                   heading: Option<usize>| {
-        let scores = scores_memo(matcher, label);
-        for (item, _, score) in scores.iter() {
-            if *score < MENTION_THRESHOLD {
-                break;
-            }
-            mention(&mut mentions, &item.id);
-        }
-        let (item_id, explicit) = match explicit_marker(text, doc, start, label) {
-            Some(id) if matcher.knows(&id) => (id, true),
-            _ => {
-                let section = section_of(doc, sections, heading);
-                match matcher.best_from(
-                    &scores,
-                    section,
-                    super::matcher::THRESHOLD,
-                    super::matcher::MARGIN,
-                ) {
-                    Some(m) => (m.item_id, false),
-                    None => return,
+    Arc::new(super::first_section_of(
+        &refs,
+        doc.headings.iter().map(|h| h.title.as_str()),
+    ))
+}
+
+/// Every task and status row, with where it starts.
+fn lines_of(doc: &Document) -> impl Iterator<Item = (LineRef, usize)> + '_ {
+    let tasks = doc.tasks.iter().enumerate();
+    let rows = doc.status_rows.iter().enumerate();
+    tasks
+        .map(|(i, t)| (LineRef::Task(i), t.range.start))
+        .chain(rows.map(|(i, r)| (LineRef::Row(i), r.range.start)))
+}
+
+/// Counts the items a line mentions, each once: those it scores high enough for, and the
+/// one it maps to. `by` is 1 to count a line in, -1 to take it out again.
+fn count_mentions(
+    mentions: &mut HashMap<String, u32>,
+    scores: &Scores,
+    mapped: Option<&str>,
+    by: i32,
+) {
+    let above = scores
+        .iter()
+        .take_while(|(_, _, score)| *score >= MENTION_THRESHOLD)
+        .map(|(item, _, _)| item.id.as_str());
+    let mapped = mapped.filter(|id| {
+        !scores
+            .iter()
+            .take_while(|x| x.2 >= MENTION_THRESHOLD)
+            .any(|x| x.0.id == *id)
+    });
+    for id in above.chain(mapped) {
+        if by > 0 {
+            match mentions.get_mut(id) {
+                Some(n) => *n += 1,
+                None => {
+                    mentions.insert(id.to_string(), 1);
                 }
             }
+        } else if let Some(n) = mentions.get_mut(id) {
+            *n -= 1;
+            if *n == 0 {
+                mentions.remove(id);
+            }
+        }
+    }
+}
+
+/// Maps single lines of one document.
+struct LineMapper<'d> {
+    text: &'d str,
+    doc: &'d Document,
+    sections: &'d [PackSection],
+    matcher: &'static Matcher<'static>,
+    /// Each heading's own pack section (see [`own_sections`]), normalised once rather
+    /// than per line under it.
+    own: Arc<Vec<Option<usize>>>,
+}
+
+impl<'d> LineMapper<'d> {
+    fn new(
+        text: &'d str,
+        doc: &'d Document,
+        sections: &'d [PackSection],
+        own: Arc<Vec<Option<usize>>>,
+    ) -> Self {
+        LineMapper {
+            text,
+            doc,
+            sections,
+            matcher: matcher_for(sections),
+            own,
+        }
+    }
+
+    fn label(&self, line: LineRef) -> &'d str {
+        match line {
+            LineRef::Task(i) => &self.doc.tasks[i].text,
+            LineRef::Row(i) => &self.doc.status_rows[i].label,
+        }
+    }
+
+    /// The pack section of the nearest heading above that has one.
+    fn section_of(&self, mut heading: Option<usize>) -> Option<&'d str> {
+        while let Some(h) = heading {
+            if let Some(si) = self.own[h] {
+                return Some(&self.sections[si].id);
+            }
+            heading = self.doc.headings[h].parent.map(|p| p as usize);
+        }
+        None
+    }
+
+    /// Maps one line onto `out` (when it maps) and counts its mentions.
+    fn map(&self, line: LineRef, out: &mut Vec<MappedLine>, mentions: &mut HashMap<String, u32>) {
+        let (label, start, range, state, heading) = match line {
+            LineRef::Task(i) => {
+                let t = &self.doc.tasks[i];
+                let state = if t.checked {
+                    ItemState::Done
+                } else {
+                    ItemState::Open
+                };
+                (&*t.text, t.range.start, t.range.clone(), state, t.heading)
+            }
+            LineRef::Row(i) => {
+                let r = &self.doc.status_rows[i];
+                (
+                    &*r.label,
+                    r.range.start,
+                    r.range.clone(),
+                    r.state,
+                    r.heading,
+                )
+            }
         };
-        out.push(MappedLine {
-            line,
-            item_id,
-            state,
-            range,
-            explicit,
-        });
-    };
-    for (i, t) in doc.tasks.iter().enumerate() {
-        let state = if t.checked {
-            ItemState::Done
-        } else {
-            ItemState::Open
+        let scores = scores_memo(self.matcher, label);
+        let found = match explicit_marker(self.text, self.doc, start, label) {
+            Some(id) if self.matcher.knows(&id) => Some((id, true)),
+            _ => {
+                let section = self.section_of(heading.map(|h| h as usize));
+                self.matcher
+                    .best_from(
+                        &scores,
+                        section,
+                        super::matcher::THRESHOLD,
+                        super::matcher::MARGIN,
+                    )
+                    .map(|m| (m.item_id, false))
+            }
         };
-        one(
-            LineRef::Task(i),
-            &t.text,
-            t.range.start,
-            t.range.clone(),
-            state,
-            t.heading.map(|h| h as usize),
+        count_mentions(
+            mentions,
+            &scores,
+            found.as_ref().map(|(id, _)| id.as_str()),
+            1,
         );
-    }
-    for (i, r) in doc.status_rows.iter().enumerate() {
-        one(
-            LineRef::Row(i),
-            &r.label,
-            r.range.start,
-            r.range.clone(),
-            r.state,
-            r.heading.map(|h| h as usize),
-        );
-    }
-    out.sort_by_key(|m| m.range.start);
-    for m in &out {
-        mention(&mut mentions, &m.item_id);
-    }
-    Mapped {
-        lines: out,
-        mentions,
+        if let Some((item_id, explicit)) = found {
+            out.push(MappedLine {
+                line,
+                item_id: item_id.into(),
+                state,
+                range,
+                explicit,
+            });
+        }
     }
 }
 

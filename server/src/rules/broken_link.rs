@@ -71,6 +71,10 @@ impl Rule for BrokenLink {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         // Long checklists link the same few files again and again: resolve each target,
         // suggest for each missing path and list each file's anchors once per checklist.
@@ -80,7 +84,7 @@ impl Rule for BrokenLink {
         let mut created: HashMap<(String, String), Option<Fix>> = HashMap::new();
         for link in &cx.doc.links {
             // A `[text][label]` use is checked at its definition.
-            if link.kind == LinkKind::Reference {
+            if link.kind == LinkKind::Reference || !cx.in_view(link.range.start) {
                 continue;
             }
             let target = link.target.trim();

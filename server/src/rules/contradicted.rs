@@ -20,6 +20,10 @@ impl Rule for Contradicted {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         for (m, item, result) in super::probed_lines(cx, |s| s == ItemState::Done, Outcome::Fail) {
             let Some(failed) = result.failure() else {

@@ -61,6 +61,10 @@ impl Rule for EnvMismatch {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::ItemAndLine
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let scope = cx.ws.scope_of(cx.path);
         // The production definitions disagreeing with each (name, value) a checklist
@@ -69,6 +73,9 @@ impl Rule for EnvMismatch {
         let mut disagreeing: HashMap<(&str, &str), Vec<(&DefSite, &EnvDef)>> = HashMap::new();
         for req in &cx.doc.env_requirements {
             let Some(required) = &req.value else { continue };
+            if !cx.in_view(req.range.start) {
+                continue;
+            }
             let sites = disagreeing
                 .entry((&*req.name, &**required))
                 .or_insert_with(|| {

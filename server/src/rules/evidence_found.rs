@@ -20,6 +20,10 @@ impl Rule for EvidenceFound {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let open = |s| matches!(s, ItemState::Open | ItemState::Partial);
         for (m, _, result) in super::probed_lines(cx, open, Outcome::Pass) {

@@ -19,6 +19,10 @@ impl Rule for MissingEvidence {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         // A checklist cites the same evidence many times; each resolution that misses the
         // index asks the disk (ignored files count), so resolve each path once.
@@ -28,6 +32,9 @@ impl Rule for MissingEvidence {
             let RefKind::Path { path } = &reference.kind else {
                 continue;
             };
+            if !cx.in_view(reference.range.start) {
+                continue;
+            }
             let done_task = reference
                 .task
                 .and_then(|t| cx.doc.tasks.get(t as usize))

@@ -28,7 +28,7 @@ impl Rule for MissingItem {
             let end = heading.section.end.min(cx.text.len());
             let insert_at = cx.text[..end].trim_end().len();
             for item in section.items.iter().filter(|i| i.level == Level::Must) {
-                if mentioned.mentions.contains(&item.id) {
+                if mentioned.mentions(&item.id) {
                     continue;
                 }
                 let mut finding = Finding::new(

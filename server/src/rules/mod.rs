@@ -50,10 +50,20 @@ pub struct ChecklistCx<'a> {
     /// Whether to attach fixes to findings (see [`crate::analysis::Options::fixes`]).
     pub fixes: bool,
     /// The lines mapped to pack items, once for all the rules (see [`ChecklistCx::mapped`]).
-    pub mapped: std::sync::OnceLock<std::sync::Arc<crate::packs::mapping::Mapped>>,
+    /// Shared by reference: the rules re-run on an edited stretch see another `view` but
+    /// the same mapping.
+    pub mapped: &'a std::sync::OnceLock<std::sync::Arc<crate::packs::mapping::Mapped>>,
+    /// The byte range whose items a rule of [`Locality::Item`] checks; `None` for all.
+    /// After an edit the analysis re-runs such rules on the stretch it touched only.
+    pub view: Option<std::ops::Range<usize>>,
 }
 
 impl ChecklistCx<'_> {
+    /// Whether a rule of [`Locality::Item`] checks the item starting at `at`.
+    pub fn in_view(&self, at: usize) -> bool {
+        self.view.as_ref().is_none_or(|v| v.contains(&at))
+    }
+
     /// The checklist's lines mapped to the items of its packs' sections. Three rules read
     /// it; when a long checklist's rules run on two threads, the first to ask computes it
     /// and the other waits for it instead of mapping 5,000 lines again.
@@ -74,8 +84,31 @@ pub struct ConfigCx<'a> {
     pub fixes: bool,
 }
 
+/// What the findings of a rule on a checklist depend on: what an edit inside one stretch
+/// (see [`crate::checklist::Stretch`]) forces to run again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locality {
+    /// The whole document (duplicates, sections present, review dates): runs again on
+    /// every edit.
+    Document,
+    /// Each finding belongs to one task, status row, link or requirement, and depends on
+    /// nothing else of the document but its headings. Its place in the checklist (its
+    /// range there, or else the first related place there) lies inside that item. Only
+    /// the items of an edited stretch are checked again; the others' findings are kept,
+    /// moved with the text.
+    Item,
+    /// [`Locality::Item`], but the message names a line number: kept only when the edit
+    /// leaves every line where it was.
+    ItemAndLine,
+}
+
 pub trait Rule: Sync {
     fn info(&self) -> &'static RuleInfo;
+    /// What the rule's checklist findings depend on. A rule of [`Locality::Item`] checks
+    /// only the items [`ChecklistCx::in_view`] admits.
+    fn locality(&self) -> Locality {
+        Locality::Document
+    }
     fn check_checklist(&self, _cx: &ChecklistCx, _out: &mut Vec<Finding>) {}
     fn check_config(&self, _cx: &ConfigCx, _out: &mut Vec<Finding>) {}
 }
@@ -174,12 +207,12 @@ pub(crate) fn probed_lines<'s>(
     cx.mapped()
         .lines
         .iter()
-        .filter(|m| state(m.state))
+        .filter(|m| state(m.state) && cx.in_view(m.range.start))
         .filter_map(|m| {
             let item = sections
                 .iter()
                 .flat_map(|s| &s.items)
-                .find(|i| i.id == m.item_id)?;
+                .find(|i| *i.id == *m.item_id)?;
             // Once per item: thousands of lines map to a few dozen items, and each
             // lookup in the probe cache locks and hashes every probe of the item.
             let result = by_item

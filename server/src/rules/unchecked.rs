@@ -17,8 +17,17 @@ impl Rule for Unchecked {
         &INFO
     }
 
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        for task in cx.doc.tasks.iter().filter(|t| !t.checked) {
+        for task in cx
+            .doc
+            .tasks
+            .iter()
+            .filter(|t| !t.checked && cx.in_view(t.range.start))
+        {
             out.push(Finding::new(
                 INFO.code,
                 cx.path,

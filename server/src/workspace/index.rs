@@ -115,6 +115,8 @@ impl Workspace {
             forced: options.forced_checklists.iter().cloned().collect(),
             scopes: Arc::default(),
             disk_texts: Arc::default(),
+            revision: super::next_revision(),
+            last_edit: None,
         };
         for (rel, (file, mut notes)) in walked.files {
             ws.notes.append(&mut notes);
@@ -144,11 +146,14 @@ impl Workspace {
     /// Replaces a file's text (an open editor buffer), or re-reads it from disk when `text`
     /// is None; a file gone from disk is removed. Indices are kept in step.
     pub fn set_file(&mut self, rel: &str, text: Option<Arc<str>>) {
+        let from = std::mem::replace(&mut self.revision, super::next_revision());
+        self.last_edit = None;
         let kind = kind_of(rel);
         let forced = self.forced.contains(rel);
         let abs = self.root.join(rel);
         let edit_of_markdown = kind == FileKind::Markdown && self.files.contains_key(rel);
-        if !(edit_of_markdown && self.probes.survives_markdown_edit()) {
+        let probes_kept = edit_of_markdown && self.probes.survives_markdown_edit();
+        if !probes_kept {
             self.probes = Arc::default();
         }
         let text = match text {
@@ -174,14 +179,23 @@ impl Workspace {
             .files
             .get(rel)
             .and_then(|f| Some((f.text.as_deref()?, f.document()?)));
+        let mut stretch = None;
         let file = build_file_from(
             rel,
             kind,
             text,
             &self.settings,
             forced,
-            Reading::Change(previous),
+            Reading::Change(previous, &mut stretch),
         );
+        // Kept only when the probes were: a rule reading them must run again otherwise.
+        if let (Some(stretch), true) = (stretch, probes_kept) {
+            self.last_edit = Some(Arc::new(super::MarkdownEdit {
+                from,
+                path: rel.to_string(),
+                stretch,
+            }));
+        }
         // Indices change in place: a keystroke must not rebuild them over every file.
         self.unindex(rel);
         let is_new = self.files.insert(rel.to_string(), file).is_none();
@@ -296,15 +310,17 @@ fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> b
 }
 
 /// How a markdown file is read.
-#[derive(Clone, Copy)]
 enum Reading<'p> {
     /// The walk of a whole workspace: a file that is no checklist is read as an outline
     /// (front matter and headings), all any rule asks of a link target.
     Load,
     /// A change to one file (an edit, a save, a file watched): read whole, so an editor
     /// gets every feature in any markdown file it opens. With the previous text and
-    /// document, only the stretch the edit touched is parsed again.
-    Change(Option<(&'p str, &'p crate::checklist::Document)>),
+    /// document, only the stretch the edit touched is parsed again, and it is told here.
+    Change(
+        Option<(&'p str, &'p crate::checklist::Document)>,
+        &'p mut Option<crate::checklist::Stretch>,
+    ),
 }
 
 fn build_file_from(
@@ -329,9 +345,14 @@ fn build_file_from(
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
             let doc = match reading {
-                Reading::Change(Some((old_text, old))) => {
-                    crate::checklist::reparse(old_text, old, t)
-                        .unwrap_or_else(|| crate::checklist::parse(t))
+                Reading::Change(Some((old_text, old)), stretch) => {
+                    match crate::checklist::reparse_stretch(old_text, old, t) {
+                        Some((doc, parsed)) => {
+                            *stretch = Some(parsed);
+                            doc
+                        }
+                        None => crate::checklist::parse(t),
+                    }
                 }
                 Reading::Load
                     if !forced

@@ -56,6 +56,14 @@ impl SourceFile {
         }
     }
 
+    /// [`SourceFile::document`], shared: kept by a caller for the next analysis.
+    pub fn document_arc(&self) -> Option<&Arc<Document>> {
+        match &self.parsed {
+            Parsed::Markdown(d) => Some(d),
+            _ => None,
+        }
+    }
+
     pub fn config(&self) -> Option<&ConfigFile> {
         match &self.parsed {
             Parsed::Config(c) => Some(c),
@@ -101,6 +109,27 @@ pub struct Workspace {
     /// are converted on every publication. Such a file keeps its text once it changes, so
     /// an entry is never consulted for a changed file.
     disk_texts: Arc<std::sync::Mutex<HashMap<String, Arc<str>>>>,
+    /// Unique to this state of the workspace: a new one on load and on every change.
+    revision: u64,
+    /// The change that made this state, when it was an edit of one markdown file that was
+    /// re-parsed in part and left the probes' results true (see [`Workspace::last_edit`]).
+    last_edit: Option<Arc<MarkdownEdit>>,
+}
+
+/// An edit of one markdown file, and nothing else, between two states of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownEdit {
+    /// The revision the edit was made on.
+    pub from: u64,
+    pub path: String,
+    /// What was parsed again; the rest of the document moved by its `delta`.
+    pub stretch: crate::checklist::Stretch,
+}
+
+/// Revisions are unique in the process, so two workspaces never share one.
+pub(crate) fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// How to load a workspace.
@@ -113,6 +142,18 @@ pub struct LoadOptions {
 }
 
 impl Workspace {
+    /// Unique to this state: a workspace with the same revision holds the same files.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The edit that made this state from the state of revision `from`, when that is all
+    /// that changed: one markdown file edited inside one stretch, its outline (headings,
+    /// front matter, link definitions) and the probes' results unchanged.
+    pub fn last_edit(&self) -> Option<&MarkdownEdit> {
+        self.last_edit.as_deref()
+    }
+
     pub fn file(&self, path: &str) -> Option<&SourceFile> {
         self.files.get(path)
     }

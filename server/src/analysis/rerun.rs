@@ -1,0 +1,184 @@
+//! Checking a checklist again after an edit: the findings of each rule are kept with the
+//! workspace revision they were made on, and the next check re-runs only what the edit can
+//! have changed.
+//!
+//! A keystroke in a 5,000-task checklist touches one stretch between two headings (see
+//! [`crate::checklist::Stretch`]): a few dozen items out of thousands. A rule whose findings
+//! each belong to one item ([`Locality::Item`]) is run on that stretch alone; its findings
+//! before the stretch are kept as they were, those after it moved with the text. Rules of the
+//! whole document run again. Nothing is kept across anything but one such edit of this very
+//! checklist: a config file changed, a file appeared, settings or packs changed, the probes'
+//! results were dropped, or two edits came between checks: then every rule runs.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::checklist::{Document, Stretch};
+use crate::date::Date;
+use crate::model::Finding;
+use crate::packs::mapping::Mapped;
+use crate::rules::{Locality, Rule};
+use crate::workspace::Workspace;
+
+/// The raw findings (before severities and suppressions) of each rule on one checklist, at
+/// one revision of the workspace: what a caller that checks the same checklist again and
+/// again (the language server, while someone types in it) hands back to the next check.
+#[derive(Debug, Clone)]
+pub struct RuleRuns {
+    revision: u64,
+    key: RunsKey,
+    /// One list per rule of [`crate::rules::RULES`], in order; empty for a skipped rule.
+    per_rule: Vec<Vec<Finding>>,
+    /// The checklist as it was, and its lines mapped to pack items when a rule asked.
+    doc: Arc<Document>,
+    mapped: Option<Arc<Mapped>>,
+}
+
+/// The mapping of the checklist before an edit, to map only the stretch again (`None`:
+/// no edit, it still holds).
+pub(super) struct OldMapping {
+    pub doc: Arc<Document>,
+    pub mapped: Arc<Mapped>,
+    pub stretch: Option<Stretch>,
+}
+
+/// Everything besides the workspace that a check's findings depend on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct RunsKey {
+    pub path: String,
+    pub today: Date,
+    pub fixes: bool,
+    pub skip: Vec<String>,
+    /// The packs' sections (see `packs::mapping::sections_key`).
+    pub sections: String,
+}
+
+/// What to do for one rule.
+pub(super) enum Plan {
+    /// Run it over the whole checklist.
+    Whole,
+    /// Nothing changed: these are its findings.
+    Keep(Vec<Finding>),
+    /// Run it on the items of `view` (new offsets) only, between the findings kept before
+    /// the stretch and those after it (already moved).
+    Stretch {
+        before: Vec<Finding>,
+        after: Vec<Finding>,
+        view: Range<usize>,
+    },
+}
+
+impl RuleRuns {
+    pub(super) fn new(
+        ws: &Workspace,
+        key: RunsKey,
+        per_rule: Vec<Vec<Finding>>,
+        doc: Arc<Document>,
+        mapped: Option<Arc<Mapped>>,
+    ) -> RuleRuns {
+        RuleRuns {
+            revision: ws.revision(),
+            key,
+            per_rule,
+            doc,
+            mapped,
+        }
+    }
+
+    /// The workspace revision the findings were made on.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Every finding, in rule order.
+    pub(super) fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.per_rule.iter().flatten()
+    }
+}
+
+/// What to do for each of `rules` on `ws`, given the runs of an earlier check; and the
+/// mapping to start from, which is the old one as it is on the same workspace.
+pub(super) fn plan(
+    ws: &Workspace,
+    rules: &[&dyn Rule],
+    previous: Option<RuleRuns>,
+    key: &RunsKey,
+) -> (Vec<Plan>, Option<OldMapping>) {
+    let whole = || (rules.iter().map(|_| Plan::Whole).collect(), None);
+    let Some(previous) = previous.filter(|p| p.key == *key && p.per_rule.len() == rules.len())
+    else {
+        return whole();
+    };
+    let edit = match ws.last_edit() {
+        _ if previous.revision == ws.revision() => None,
+        Some(e) if e.from == previous.revision && e.path == key.path => Some(e),
+        _ => return whole(),
+    };
+    let mapping = previous.mapped.map(|mapped| OldMapping {
+        doc: previous.doc,
+        mapped,
+        stretch: edit.map(|e| e.stretch.clone()),
+    });
+    let Some(edit) = edit else {
+        let plans = previous.per_rule.into_iter().map(Plan::Keep).collect();
+        return (plans, mapping);
+    };
+    let plans = rules
+        .iter()
+        .zip(previous.per_rule)
+        .map(|(rule, found)| {
+            let local = match rule.locality() {
+                Locality::Item => true,
+                Locality::ItemAndLine => edit.stretch.lines_delta == 0,
+                Locality::Document => false,
+            };
+            if !local {
+                return Plan::Whole;
+            }
+            match split(found, &edit.stretch, &key.path) {
+                Some((before, after)) => Plan::Stretch {
+                    before,
+                    after,
+                    view: edit.stretch.new_range(),
+                },
+                None => Plan::Whole,
+            }
+        })
+        .collect();
+    (plans, mapping)
+}
+
+/// Where a finding of an item rule sits in the checklist at `path`: its own range there,
+/// else its first related place there (an `env-mismatch` on a config definition points at
+/// the requirement).
+fn origin(f: &Finding, path: &str) -> Option<usize> {
+    if *f.path == *path {
+        return Some(f.range.start);
+    }
+    f.related
+        .iter()
+        .find(|r| r.path == path)
+        .map(|r| r.range.start)
+}
+
+/// The findings before the stretch, and those after it moved by its delta; the stretch's
+/// own are dropped (they are made again). `None` when a finding has no place in the
+/// checklist to tell.
+fn split(
+    found: Vec<Finding>,
+    stretch: &Stretch,
+    path: &str,
+) -> Option<(Vec<Finding>, Vec<Finding>)> {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for mut f in found {
+        let at = origin(&f, path)?;
+        if stretch.before(at) {
+            before.push(f);
+        } else if stretch.after(at) {
+            f.shift(path, stretch.old.end, stretch.delta);
+            after.push(f);
+        }
+    }
+    Some((before, after))
+}
