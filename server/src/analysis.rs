@@ -83,7 +83,7 @@ pub fn check_checklist_with(
 
 /// [`check_checklist_with`], given what the last check of this checklist kept: after one
 /// edit of it and nothing else, only the edited stretch's items are checked again by the
-/// rules of one item (see [`rerun`]); on the same workspace nothing runs again. The
+/// rules of one item (see [`rerun`]); on the same workspace they do not run again. The
 /// findings are the same as [`check_checklist_with`]'s, and so are their order.
 /// Returns them with what to hand to the next check.
 pub fn check_checklist_again(
@@ -211,11 +211,20 @@ fn run_checklist(
     }
     share_paths(runs.iter_mut().flatten());
     match key {
-        // Copied: the caller settles these, the next check starts from the kept ones.
+        // The findings of item rules are copied, to be kept; those of the whole document
+        // are moved out (they run again on the next check anyway).
         Some(key) => {
+            let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+            for (rule, found) in RULES.iter().zip(&mut runs) {
+                if rule.locality() == crate::rules::Locality::Document {
+                    out.append(found);
+                } else {
+                    out.extend(found.iter().cloned());
+                }
+            }
             let doc = file.document_arc().cloned().unwrap_or_default();
             let kept = RuleRuns::new(ws, key, runs, doc, mapped.get().cloned());
-            (kept.findings().cloned().collect(), Some(kept))
+            (out, Some(kept))
         }
         // Moved, not cloned: `concat` copied every finding once more.
         None => (runs.into_iter().flatten().collect(), None),

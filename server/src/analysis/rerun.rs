@@ -1,12 +1,13 @@
-//! Checking a checklist again after an edit: the findings of each rule are kept with the
-//! workspace revision they were made on, and the next check re-runs only what the edit can
+//! Checking a checklist again after an edit: the findings of each rule of one item are kept
+//! with the workspace revision they were made on, and the next check re-runs only what the edit can
 //! have changed.
 //!
 //! A keystroke in a 5,000-task checklist touches one stretch between two headings (see
 //! [`crate::checklist::Stretch`]): a few dozen items out of thousands. A rule whose findings
 //! each belong to one item ([`Locality::Item`]) is run on that stretch alone; its findings
 //! before the stretch are kept as they were, those after it moved with the text. Rules of the
-//! whole document run again. Nothing is kept across anything but one such edit of this very
+//! whole document run again (their findings are not kept: copying them for the next check
+//! would cost about what running them does). Nothing is kept across anything but one such edit of this very
 //! checklist: a config file changed, a file appeared, settings or packs changed, the probes'
 //! results were dropped, or two edits came between checks: then every rule runs.
 
@@ -27,7 +28,8 @@ use crate::workspace::Workspace;
 pub struct RuleRuns {
     revision: u64,
     key: RunsKey,
-    /// One list per rule of [`crate::rules::RULES`], in order; empty for a skipped rule.
+    /// One list per rule of [`crate::rules::RULES`], in order; empty for a skipped rule
+    /// and for a rule of the whole document (it runs again on every check).
     per_rule: Vec<Vec<Finding>>,
     /// The checklist as it was, and its lines mapped to pack items when a rule asked.
     doc: Arc<Document>,
@@ -57,7 +59,7 @@ pub(super) struct RunsKey {
 pub(super) enum Plan {
     /// Run it over the whole checklist.
     Whole,
-    /// Nothing changed: these are its findings.
+    /// Nothing changed: these are the findings of this rule of one item.
     Keep(Vec<Finding>),
     /// Run it on the items of `view` (new offsets) only, between the findings kept before
     /// the stretch and those after it (already moved).
@@ -89,11 +91,6 @@ impl RuleRuns {
     pub fn revision(&self) -> u64 {
         self.revision
     }
-
-    /// Every finding, in rule order.
-    pub(super) fn findings(&self) -> impl Iterator<Item = &Finding> {
-        self.per_rule.iter().flatten()
-    }
 }
 
 /// What to do for each of `rules` on `ws`, given the runs of an earlier check; and the
@@ -120,7 +117,14 @@ pub(super) fn plan(
         stretch: edit.map(|e| e.stretch.clone()),
     });
     let Some(edit) = edit else {
-        let plans = previous.per_rule.into_iter().map(Plan::Keep).collect();
+        let plans = rules
+            .iter()
+            .zip(previous.per_rule)
+            .map(|(rule, found)| match rule.locality() {
+                Locality::Document => Plan::Whole,
+                _ => Plan::Keep(found),
+            })
+            .collect();
         return (plans, mapping);
     };
     let plans = rules

@@ -111,6 +111,10 @@ impl LineIndex {
         }
         let prefix = &text[start..offset];
         let col = match enc {
+            // A byte is a code unit of every encoding in ASCII, which most lines are: the
+            // check is vectorised, counting UTF-16 units is not (a keystroke converts
+            // thousands of positions).
+            _ if prefix.is_ascii() => prefix.len(),
             Encoding::Utf8 => prefix.len(),
             Encoding::Utf16 => prefix.encode_utf16().count(),
             Encoding::Utf32 => prefix.chars().count(),
