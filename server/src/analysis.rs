@@ -299,6 +299,20 @@ pub fn finish_by_file(
     today: Date,
     batches: Vec<Vec<Finding>>,
 ) -> Vec<Vec<Finding>> {
+    // One file (a keystroke's checklist): nothing to group.
+    if let [batch] = &batches[..] {
+        if batch.iter().all(|f| f.path == batch[0].path) {
+            let mut run: Vec<Finding> = batches
+                .into_iter()
+                .flatten()
+                .filter_map(|f| leveled(ws, f))
+                .collect();
+            if let Some(path) = run.first().map(|f| f.path.clone()) {
+                settle(ws, today, &path, &mut run);
+            }
+            return if run.is_empty() { vec![] } else { vec![run] };
+        }
+    }
     // Group by file, keeping the order findings came in within a file. Counting first lets
     // each file's list be allocated at its size when its first finding comes, while the
     // batches before are already gone: each finding is moved once, never held twice.

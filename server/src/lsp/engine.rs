@@ -425,8 +425,10 @@ impl Engine {
                 &this.reruns,
             );
             let t1 = std::time::Instant::now();
-            let mut findings = analysis::finish(&ws, today, findings);
+            // Only its own file is published here; a file's findings settle on their own.
+            let mut findings = findings;
             findings.retain(|f| *f.path == *rel);
+            let mut findings = analysis::finish(&ws, today, findings);
             if !is_open {
                 drop_hints(&mut findings);
             }

@@ -114,6 +114,12 @@ impl Rule for DuplicateItem {
         &INFO
     }
 
+    /// Repeats are looked for under one heading, and an edit's stretch holds whole
+    /// headings' tasks (it runs from a heading to the next); the message names a line.
+    fn locality(&self) -> super::Locality {
+        super::Locality::ItemAndLine
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         // Same heading and same parent task: "Verify" under two different parents is not a
         // repeat. Keyed by a hash of the normalised text, computed without building it (a
@@ -127,6 +133,9 @@ impl Rule for DuplicateItem {
         let (mut buf, mut other) = (Vec::new(), Vec::new());
         let memo = cx.doc.tasks.len() >= MEMO_FROM_TASKS;
         for (i, task) in cx.doc.tasks.iter().enumerate() {
+            if !cx.in_view(task.range.start) {
+                continue;
+            }
             let hash = if memo {
                 memo_normalized_hash(&task.text, &mut buf)
             } else {

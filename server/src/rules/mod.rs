@@ -91,11 +91,12 @@ pub enum Locality {
     /// The whole document (duplicates, sections present, review dates): runs again on
     /// every edit.
     Document,
-    /// Each finding belongs to one task, status row, link or requirement, and depends on
-    /// nothing else of the document but its headings. Its place in the checklist (its
-    /// range there, or else the first related place there) lies inside that item. Only
-    /// the items of an edited stretch are checked again; the others' findings are kept,
-    /// moved with the text.
+    /// Each finding belongs to one task, status row, link or requirement (or to the tasks
+    /// under one heading), and depends on nothing else of the document but its headings.
+    /// Its place in the checklist (its range there, or else the first related place
+    /// there) lies inside that item. Only the items of an edited stretch (see
+    /// [`ChecklistCx::in_view`]) are checked again; the others' findings are kept, moved
+    /// with the text.
     Item,
     /// [`Locality::Item`], but the message names a line number: kept only when the edit
     /// leaves every line where it was.
