@@ -61,6 +61,39 @@ impl Stretch {
     }
 }
 
+/// Bytes `a` and `b` share at their start: compared a block at a time (a block compare is
+/// vectorised, a byte at a time is not, and a keystroke compares two 400 KB texts).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let len = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= len && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..len]
+        .iter()
+        .zip(&b[i..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// Bytes `a` and `b` share at their end, as [`common_prefix`].
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let len = a.len().min(b.len());
+    let (ea, eb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= len && a[ea - i - BLOCK..ea - i] == b[eb - i - BLOCK..eb - i] {
+        i += BLOCK;
+    }
+    i + a[..ea - i]
+        .iter()
+        .rev()
+        .zip(b[..eb - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 /// [`reparse`], and the stretch it parsed again.
 pub fn reparse_stretch(
     old_text: &str,
@@ -74,15 +107,9 @@ pub fn reparse_stretch(
     }
     // The edit: old[p..old_end] became new[p..new_end].
     let (o, n) = (old_text.as_bytes(), new_text.as_bytes());
-    let p = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let p = common_prefix(o, n);
     let max_suffix = o.len().min(n.len()) - p;
-    let s = o
-        .iter()
-        .rev()
-        .zip(n.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let s = common_suffix(&o[p..], &n[p..]).min(max_suffix);
     let (old_end, new_end) = (o.len() - s, n.len() - s);
     if p == o.len() && p == n.len() {
         let none = Stretch {
@@ -390,5 +417,38 @@ impl Splice {
             out.push(x);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{common_prefix, common_suffix};
+
+    /// Block by block gives what byte by byte gives, at every length around a block's.
+    #[test]
+    fn common_prefix_and_suffix_by_blocks_equal_a_byte_at_a_time() {
+        let naive_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let naive_suffix = |a: &[u8], b: &[u8]| {
+            a.iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count()
+        };
+        let base: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
+        for len in [0, 1, 63, 64, 65, 127, 128, 200, 300] {
+            for at in [0, 1, 63, 64, 65, 130, 299] {
+                let a = &base[..len];
+                let mut b = a.to_vec();
+                if at < b.len() {
+                    b[at] ^= 0xff;
+                }
+                b.push(7);
+                assert_eq!(common_prefix(a, &b), naive_prefix(a, &b), "{len} {at}");
+                assert_eq!(common_suffix(a, &b), naive_suffix(a, &b), "{len} {at}");
+                assert_eq!(common_suffix(a, a), a.len());
+                assert_eq!(common_prefix(&b, a), naive_prefix(&b, a));
+            }
+        }
     }
 }
