@@ -81,8 +81,11 @@ fn serialise(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Box
 /// a fifth of the keys' time.
 #[derive(Default)]
 struct RelatedFile<'w> {
-    last: Option<(&'w str, Option<(std::sync::Arc<str>, &'w LineIndex)>)>,
+    /// The path, and its text and line index if the workspace has them.
+    last: Option<(&'w str, Option<TextAndLines<'w>>)>,
 }
+
+type TextAndLines<'w> = (std::sync::Arc<str>, &'w LineIndex);
 
 impl<'w> RelatedFile<'w> {
     fn range(
