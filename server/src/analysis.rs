@@ -84,8 +84,11 @@ pub fn check_checklist_with(
 /// [`check_checklist_with`], given what the last check of this checklist kept: after one
 /// edit of it and nothing else, only the edited stretch's items are checked again by the
 /// rules of one item (see [`rerun`]); on the same workspace they do not run again. The
-/// findings are the same as [`check_checklist_with`]'s, and so are their order.
-/// Returns them with what to hand to the next check.
+/// findings are the same as [`check_checklist_with`]'s, and so are their order, with one
+/// exception: a path the index does not hold (in an ignored folder) is looked up on disk
+/// when its item is checked, and a kept finding keeps that answer. A caller that keeps
+/// runs for long checks whole now and then (the language server: on every pause).
+/// Returns the findings with what to hand to the next check.
 pub fn check_checklist_again(
     ws: &Workspace,
     path: &str,
@@ -190,7 +193,12 @@ fn run_checklist(
                     view: Some(view),
                     ..cx
                 };
+                let kept = found.len();
                 rule.check_checklist(&in_stretch, &mut found);
+                // A rule of one item that forgot `in_view` would report its items twice.
+                debug_assert!(found[kept..]
+                    .iter()
+                    .all(|f| rerun::origin(f, path).is_some_and(|at| in_stretch.in_view(at))));
                 found.extend(after);
             }
         }

@@ -133,7 +133,7 @@ pub(super) fn plan(
         .map(|(rule, found)| {
             let local = match rule.locality() {
                 Locality::Item => true,
-                Locality::ItemAndLine => edit.stretch.lines_delta == 0,
+                Locality::ItemAndLine => edit.stretch.lines_kept,
                 Locality::Document => false,
             };
             if !local {
@@ -155,7 +155,7 @@ pub(super) fn plan(
 /// Where a finding of an item rule sits in the checklist at `path`: its own range there,
 /// else its first related place there (an `env-mismatch` on a config definition points at
 /// the requirement).
-fn origin(f: &Finding, path: &str) -> Option<usize> {
+pub(super) fn origin(f: &Finding, path: &str) -> Option<usize> {
     if *f.path == *path {
         return Some(f.range.start);
     }

@@ -34,14 +34,20 @@ pub struct Stretch {
     pub old: Range<usize>,
     /// How far the text after the stretch moved, in bytes.
     pub delta: isize,
-    /// How many lines the stretch gained (or lost, below zero).
-    pub lines_delta: isize,
+    /// Whether every line after the stretch keeps its number: the edit added as many line
+    /// breaks as it removed (counted as `LineIndex` counts them, a lone `\r` too).
+    pub lines_kept: bool,
 }
 
 impl Stretch {
     /// Whether an old offset lies before the stretch.
     pub fn before(&self, at: usize) -> bool {
         at < self.old.start
+    }
+
+    /// Whether an old offset lies inside the stretch.
+    pub fn contains(&self, at: usize) -> bool {
+        !self.before(at) && !self.after(at)
     }
 
     /// Whether an old offset lies after the stretch (it moves by `delta`).
@@ -115,13 +121,20 @@ pub fn reparse_stretch(
         let none = Stretch {
             old: 0..0,
             delta: 0,
-            lines_delta: 0,
+            lines_kept: true,
         };
         return Some((old.clone(), none));
     }
     let delta = new_end as isize - old_end as isize;
-    let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count() as isize;
-    let lines_delta = newlines(&n[p..new_end]) - newlines(&o[p..old_end]);
+    // A `\r` near the edit could join or split a `\r\n` pair, or be a line break of its
+    // own: only `\n`s are counted, and only when there is none.
+    let from = p.saturating_sub(1);
+    let old_around = &o[from..(old_end + 1).min(o.len())];
+    let new_around = &n[from..(new_end + 1).min(n.len())];
+    let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count();
+    let lines_kept = !old_around.contains(&b'\r')
+        && !new_around.contains(&b'\r')
+        && newlines(&n[p..new_end]) == newlines(&o[p..old_end]);
 
     // Top-level headings of the old text: where the stretches start.
     let top = |i: usize| {
@@ -199,7 +212,7 @@ pub fn reparse_stretch(
     let stretch = Stretch {
         old: a..b,
         delta,
-        lines_delta,
+        lines_kept,
     };
     Some((doc, stretch))
 }

@@ -422,7 +422,7 @@ impl Engine {
                 &packs,
                 is_open,
                 &hint_only,
-                &this.reruns,
+                incremental::Reuse::TakeAndStore(&this.reruns),
             );
             let t1 = std::time::Instant::now();
             // Only its own file is published here; a file's findings settle on their own.
@@ -589,6 +589,7 @@ impl Engine {
             let is_open = |rel: &str| open.contains(&ws.abs(rel));
             let mut results =
                 incremental::compute(&ws, today, &packs, sources, &is_open, &this.reruns);
+            this.reruns.retain_open(&open);
             let t_compute = started.elapsed();
             // readiness.toml's own problem is a source of its own.
             let settings_finding = settings_error.as_ref().map(|(e, _)| {

@@ -47,6 +47,18 @@ pub fn affected_sources(ws: &Workspace, changed: &HashSet<String>) -> Vec<String
     out.into_iter().collect()
 }
 
+/// How a check of an open checklist uses [`Reruns`].
+#[derive(Clone, Copy)]
+pub enum Reuse<'r> {
+    /// Start from the last check's runs (a keystroke's quick check), and keep the new ones.
+    TakeAndStore(&'r Reruns),
+    /// Check it whole, and keep the runs for the next quick check. What the debounced
+    /// analysis does: an item rule may have asked the disk about a path the index does not
+    /// hold (an ignored folder no watcher reports), and kept findings would keep that
+    /// answer while someone types; each pause checks again.
+    Store(&'r Reruns),
+}
+
 /// What the last check of each open checklist kept (see [`analysis::RuleRuns`]): a
 /// keystroke's check, and the debounced analysis after it, start from the check before.
 #[derive(Debug, Default)]
@@ -78,11 +90,18 @@ impl Reruns {
     pub fn forget(&self, abs: &std::path::Path) {
         self.lock().remove(abs);
     }
+
+    /// Drops the runs of documents no longer open: a check that started before a close
+    /// may have put them back after [`Reruns::forget`].
+    pub fn retain_open(&self, open: &HashSet<std::path::PathBuf>) {
+        self.lock().retain(|abs, _| open.contains(abs));
+    }
 }
 
 /// Raw findings of each source, in parallel. A source that is gone yields none. Checklists
 /// that are not open in the editor skip the rules that only make hints (see
-/// `engine::drop_hints`): a monorepo's open tasks are most of its findings.
+/// `engine::drop_hints`): a monorepo's open tasks are most of its findings. Open
+/// checklists are checked whole (see [`Reuse::Store`]).
 pub fn compute(
     ws: &Workspace,
     today: Date,
@@ -96,7 +115,8 @@ pub fn compute(
         .into_par_iter()
         .map(|source| {
             let open = is_open(&source);
-            let findings = source_findings(ws, &source, today, packs, open, &hint_only, reruns);
+            let reuse = Reuse::Store(reruns);
+            let findings = source_findings(ws, &source, today, packs, open, &hint_only, reuse);
             (source, findings)
         })
         .collect()
@@ -113,7 +133,7 @@ pub fn source_findings(
     packs: &[Pack],
     open: bool,
     hint_only: &[&str],
-    reruns: &Reruns,
+    reuse: Reuse,
 ) -> Vec<Finding> {
     match ws.file(source) {
         Some(f) if f.is_checklist && open => {
@@ -122,7 +142,10 @@ pub fn source_findings(
                 fixes: true,
             };
             let abs = ws.abs(source);
-            let previous = reruns.take(&abs);
+            let (reruns, previous) = match reuse {
+                Reuse::TakeAndStore(r) => (r, r.take(&abs)),
+                Reuse::Store(r) => (r, None),
+            };
             let (findings, runs) =
                 analysis::check_checklist_again(ws, source, today, packs, &options, previous);
             if let Some(runs) = runs {

@@ -199,12 +199,12 @@ pub fn remap(
     let old_ids: HashMap<LineRef, &str> = old
         .lines
         .iter()
-        .filter(|m| !stretch.before(m.range.start) && !stretch.after(m.range.start))
+        .filter(|m| stretch.contains(m.range.start))
         .map(|m| (m.line, &*m.item_id))
         .collect();
     let old_mapper = LineMapper::new("", old_doc, sections, old.own.clone());
     for (line, start) in lines_of(old_doc) {
-        if !stretch.before(start) && !stretch.after(start) {
+        if stretch.contains(start) {
             let label = old_mapper.label(line);
             let scores = scores_memo(old_mapper.matcher, label);
             count_mentions(&mut mentions, &scores, old_ids.get(&line).copied(), -1);

@@ -53,13 +53,15 @@ pub struct ChecklistCx<'a> {
     /// Shared by reference: the rules re-run on an edited stretch see another `view` but
     /// the same mapping.
     pub mapped: &'a std::sync::OnceLock<std::sync::Arc<crate::packs::mapping::Mapped>>,
-    /// The byte range whose items a rule of [`Locality::Item`] checks; `None` for all.
+    /// The byte range whose items a rule of [`Locality::Item`] or [`Locality::ItemAndLine`]
+    /// checks; `None` for all.
     /// After an edit the analysis re-runs such rules on the stretch it touched only.
     pub view: Option<std::ops::Range<usize>>,
 }
 
 impl ChecklistCx<'_> {
-    /// Whether a rule of [`Locality::Item`] checks the item starting at `at`.
+    /// Whether a rule of one item ([`Locality::Item`], [`Locality::ItemAndLine`]) checks
+    /// the item starting at `at`.
     pub fn in_view(&self, at: usize) -> bool {
         self.view.as_ref().is_none_or(|v| v.contains(&at))
     }
@@ -88,8 +90,8 @@ pub struct ConfigCx<'a> {
 /// (see [`crate::checklist::Stretch`]) forces to run again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locality {
-    /// The whole document (duplicates, sections present, review dates): runs again on
-    /// every edit.
+    /// The whole document (sections present, pack items missing, review dates, variables
+    /// unset): runs again on every edit.
     Document,
     /// Each finding belongs to one task, status row, link or requirement (or to the tasks
     /// under one heading), and depends on nothing else of the document but its headings.
