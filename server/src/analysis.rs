@@ -224,10 +224,10 @@ fn run_checklist(
         Some(key) => {
             let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
             for (rule, found) in RULES.iter().zip(&mut runs) {
-                if rule.locality() == crate::rules::Locality::Document {
-                    out.append(found);
-                } else {
+                if rerun::kept(*rule) {
                     out.extend(found.iter().cloned());
+                } else {
+                    out.append(found);
                 }
             }
             let doc = file.document_arc().cloned().unwrap_or_default();

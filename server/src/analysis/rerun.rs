@@ -120,9 +120,12 @@ pub(super) fn plan(
         let plans = rules
             .iter()
             .zip(previous.per_rule)
-            .map(|(rule, found)| match rule.locality() {
-                Locality::Document => Plan::Whole,
-                _ => Plan::Keep(found),
+            .map(|(rule, found)| {
+                if kept(*rule) {
+                    Plan::Keep(found)
+                } else {
+                    Plan::Whole
+                }
             })
             .collect();
         return (plans, mapping);
@@ -150,6 +153,11 @@ pub(super) fn plan(
         })
         .collect();
     (plans, mapping)
+}
+
+/// Whether a check keeps a rule's findings for the next: those of the rules of one item.
+pub(super) fn kept(rule: &dyn Rule) -> bool {
+    rule.locality() != Locality::Document
 }
 
 /// Where a finding of an item rule sits in the checklist at `path`: its own range there,

@@ -272,16 +272,10 @@ fn count_mentions(
     mapped: Option<&str>,
     by: i32,
 ) {
-    let above = scores
-        .iter()
-        .take_while(|(_, _, score)| *score >= MENTION_THRESHOLD)
-        .map(|(item, _, _)| item.id.as_str());
-    let mapped = mapped.filter(|id| {
-        !scores
-            .iter()
-            .take_while(|x| x.2 >= MENTION_THRESHOLD)
-            .any(|x| x.0.id == *id)
-    });
+    // Scores are sorted, highest first.
+    let high = scores.partition_point(|(_, _, score)| *score >= MENTION_THRESHOLD);
+    let above = scores[..high].iter().map(|(item, _, _)| item.id.as_str());
+    let mapped = mapped.filter(|id| !scores[..high].iter().any(|x| x.0.id == *id));
     for id in above.chain(mapped) {
         if by > 0 {
             match mentions.get_mut(id) {
