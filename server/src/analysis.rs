@@ -153,27 +153,8 @@ fn run_checklist(
         (Some(previous), Some(key)) => rerun::plan(ws, RULES, previous, key),
         _ => (RULES.iter().map(|_| Plan::Whole).collect(), None),
     };
-    if key.is_some() {
-        let count = |f: fn(&Plan) -> bool| plans.iter().filter(|p| f(p)).count();
-        tracing::debug!(
-            "rules of {path}: {} kept, {} on the edited stretch, {} over the whole",
-            count(|p| matches!(p, Plan::Keep(_))),
-            count(|p| matches!(p, Plan::Stretch { .. })),
-            count(|p| matches!(p, Plan::Whole)),
-        );
-    }
     if let Some(old) = old_mapping {
-        let _ = mapped.set(match &old.stretch {
-            Some(stretch) => std::sync::Arc::new(packs::mapping::remap(
-                text,
-                doc,
-                &sections,
-                &old.doc,
-                &old.mapped,
-                stretch,
-            )),
-            None => old.mapped,
-        });
+        let _ = mapped.set(old.now(text, doc, &sections));
     }
     let run = |(rule, plan): (&&dyn crate::rules::Rule, Plan)| {
         let mut found = Vec::new();
@@ -219,19 +200,9 @@ fn run_checklist(
     }
     share_paths(runs.iter_mut().flatten());
     match key {
-        // The findings of item rules are copied, to be kept; those of the whole document
-        // are moved out (they run again on the next check anyway).
         Some(key) => {
-            let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
-            for (rule, found) in RULES.iter().zip(&mut runs) {
-                if rerun::kept(*rule) {
-                    out.extend(found.iter().cloned());
-                } else {
-                    out.append(found);
-                }
-            }
             let doc = file.document_arc().cloned().unwrap_or_default();
-            let kept = RuleRuns::new(ws, key, runs, doc, mapped.get().cloned());
+            let (out, kept) = RuleRuns::keep(ws, key, runs, doc, mapped.get().cloned());
             (out, Some(kept))
         }
         // Moved, not cloned: `concat` copied every finding once more.
@@ -307,20 +278,6 @@ pub fn finish_by_file(
     today: Date,
     batches: Vec<Vec<Finding>>,
 ) -> Vec<Vec<Finding>> {
-    // One file (a keystroke's checklist): nothing to group.
-    if let [batch] = &batches[..] {
-        if batch.iter().all(|f| f.path == batch[0].path) {
-            let mut run: Vec<Finding> = batches
-                .into_iter()
-                .flatten()
-                .filter_map(|f| leveled(ws, f))
-                .collect();
-            if let Some(path) = run.first().map(|f| f.path.clone()) {
-                settle(ws, today, &path, &mut run);
-            }
-            return if run.is_empty() { vec![] } else { vec![run] };
-        }
-    }
     // Group by file, keeping the order findings came in within a file. Counting first lets
     // each file's list be allocated at its size when its first finding comes, while the
     // batches before are already gone: each finding is moved once, never held twice.
@@ -361,10 +318,14 @@ pub fn finish_by_file(
             runs[i].push(f);
         }
     }
-    // Settle each file on its own thread.
-    runs.par_iter_mut()
-        .zip(paths.par_iter())
-        .for_each(|(findings, path)| settle(ws, today, path, findings));
+    // Settle each file on its own thread; one file (a keystroke's checklist) on this one.
+    if let ([findings], [path]) = (&mut runs[..], &paths[..]) {
+        settle(ws, today, path, findings);
+    } else {
+        runs.par_iter_mut()
+            .zip(paths.par_iter())
+            .for_each(|(findings, path)| settle(ws, today, path, findings));
+    }
     runs.retain(|run| !run.is_empty());
     runs
 }

@@ -126,13 +126,13 @@ impl Finding {
         self
     }
 
-    /// Moves every range in the file at `path` that starts at or after `from` by `delta`
-    /// bytes: its own range, related places and fix edits there. What an edit before them
-    /// did to the text (see `analysis::rerun`).
-    pub fn shift(&mut self, path: &str, from: usize, delta: isize) {
+    /// Moves every range in the file at `path` that starts after the edited `stretch` as
+    /// the edit moved the text: its own range, related places and fix edits there (see
+    /// `analysis::rerun`).
+    pub fn shift(&mut self, path: &str, stretch: &crate::checklist::Stretch) {
         let moved = |r: &mut Range<usize>| {
-            if r.start >= from {
-                *r = r.start.saturating_add_signed(delta)..r.end.saturating_add_signed(delta);
+            if stretch.after(r.start) {
+                *r = stretch.moved(r);
             }
         };
         if *self.path == *path {

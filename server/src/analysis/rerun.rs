@@ -17,7 +17,8 @@ use std::sync::Arc;
 use crate::checklist::{Document, Stretch};
 use crate::date::Date;
 use crate::model::Finding;
-use crate::packs::mapping::Mapped;
+use crate::packs::mapping::{remap, Mapped};
+use crate::packs::PackSection;
 use crate::rules::{Locality, Rule};
 use crate::workspace::Workspace;
 
@@ -71,25 +72,48 @@ pub(super) enum Plan {
 }
 
 impl RuleRuns {
-    pub(super) fn new(
+    /// The findings of one check (`per_rule`, in rule order) for its caller, and the runs
+    /// to keep for the next: the findings of item rules are copied to be kept, those of the
+    /// whole document moved out (they run again on the next check anyway).
+    pub(super) fn keep(
         ws: &Workspace,
         key: RunsKey,
-        per_rule: Vec<Vec<Finding>>,
+        mut per_rule: Vec<Vec<Finding>>,
         doc: Arc<Document>,
         mapped: Option<Arc<Mapped>>,
-    ) -> RuleRuns {
-        RuleRuns {
+    ) -> (Vec<Finding>, RuleRuns) {
+        let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+        for (rule, found) in crate::rules::RULES.iter().zip(&mut per_rule) {
+            if kept(*rule) {
+                out.extend(found.iter().cloned());
+            } else {
+                out.append(found);
+            }
+        }
+        let runs = RuleRuns {
             revision: ws.revision(),
             key,
             per_rule,
             doc,
             mapped,
-        }
+        };
+        (out, runs)
     }
 
     /// The workspace revision the findings were made on.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+}
+
+impl OldMapping {
+    /// The mapping of the document now (`text`, `doc`): the old one moved past the edit's
+    /// stretch, whose lines are mapped again; the old one itself when nothing was edited.
+    pub(super) fn now(self, text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
+        match &self.stretch {
+            Some(stretch) => Arc::new(remap(text, doc, sections, &self.doc, &self.mapped, stretch)),
+            None => self.mapped,
+        }
     }
 }
 
@@ -128,7 +152,7 @@ pub(super) fn plan(
                 }
             })
             .collect();
-        return (plans, mapping);
+        return (logged(&key.path, plans), mapping);
     };
     let plans = rules
         .iter()
@@ -152,7 +176,19 @@ pub(super) fn plan(
             }
         })
         .collect();
-    (plans, mapping)
+    (logged(&key.path, plans), mapping)
+}
+
+/// The plans, after saying in the debug log how much of the last check they keep.
+fn logged(path: &str, plans: Vec<Plan>) -> Vec<Plan> {
+    let count = |f: fn(&Plan) -> bool| plans.iter().filter(|p| f(p)).count();
+    tracing::debug!(
+        "rules of {path}: {} kept, {} on the edited stretch, {} over the whole",
+        count(|p| matches!(p, Plan::Keep(_))),
+        count(|p| matches!(p, Plan::Stretch { .. })),
+        count(|p| matches!(p, Plan::Whole)),
+    );
+    plans
 }
 
 /// Whether a check keeps a rule's findings for the next: those of the rules of one item.
@@ -188,7 +224,7 @@ fn split(
         if stretch.before(at) {
             before.push(f);
         } else if stretch.after(at) {
-            f.shift(path, stretch.old.end, stretch.delta);
+            f.shift(path, stretch);
             after.push(f);
         }
     }

@@ -57,8 +57,7 @@ impl Stretch {
 
     /// Where a range after the stretch is in the new text.
     pub fn moved(&self, r: &Range<usize>) -> Range<usize> {
-        let by = |x: usize| (x as isize + self.delta) as usize;
-        by(r.start)..by(r.end)
+        shift(r, self.delta)
     }
 
     /// The stretch in the new text.

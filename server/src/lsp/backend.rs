@@ -274,7 +274,6 @@ impl LanguageServer for Backend {
             return;
         };
         self.engine.state().docs.remove(&path);
-        self.engine.reruns.forget(&path);
         // Back to the file on disk; its findings stay.
         self.engine.file_changed(&path, None);
     }

@@ -86,13 +86,9 @@ impl Reruns {
         }
     }
 
-    /// A closed document is checked as a whole again (and without hints or fixes).
-    pub fn forget(&self, abs: &std::path::Path) {
-        self.lock().remove(abs);
-    }
-
-    /// Drops the runs of documents no longer open: a check that started before a close
-    /// may have put them back after [`Reruns::forget`].
+    /// Drops the runs of documents no longer open (a closed document is checked whole,
+    /// without hints or fixes). After every analysis: one that started before a close may
+    /// have put them back.
     pub fn retain_open(&self, open: &HashSet<std::path::PathBuf>) {
         self.lock().retain(|abs, _| open.contains(abs));
     }
