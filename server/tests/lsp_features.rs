@@ -180,14 +180,14 @@ async fn the_missing_evidence_fix_creates_the_file() {
     client.wait_no_code(CHECKLIST, "missing-evidence").await;
 }
 
-/// A closed checklist's findings are published without fixes and rebuilt for a code action
-/// (the tests above); once it is open, its own carry them, and the config file's findings
-/// (unchanged, so not published again) are still rebuilt: the same fixes either way.
+/// A checklist's findings are published without fixes, open or closed, and a code action
+/// rebuilds them (the tests above for a closed one): an open checklist, and the config
+/// file it constrains, offer the same fixes.
 #[tokio::test]
 async fn an_open_checklist_offers_the_same_fixes() {
     let (_dir, mut client) = start().await;
     client.open(CHECKLIST, 1).await;
-    // Hints appear once the open checklist is analysed again, with fixes.
+    // Hints appear once the open checklist is analysed again.
     client.wait_code(CHECKLIST, "unchecked").await;
     let actions = actions_for(&mut client, CHECKLIST, "missing-evidence").await;
     assert!(
