@@ -9,27 +9,25 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::io::Write;
 
 use super::convert;
-use super::position::Converter;
+use super::position::{Converter, InOrder};
 use crate::model::Finding;
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::Workspace;
 
-/// Keys are hashes already: a fast hasher for the map.
-type KeyMap = HashMap<u64, Box<[u8]>, foldhash::fast::FixedState>;
-
 /// One document's serialised diagnostics, each without its `data` and closing brace.
 #[derive(Default)]
 pub struct DiagnosticJson {
-    by_key: KeyMap,
+    /// The last publication's, in its order: each diagnostic's key and JSON.
+    last: Vec<(u64, Box<[u8]>)>,
 }
 
 impl DiagnosticJson {
-    /// The JSON array of `findings`' diagnostics, with `data` `[id, index]`: the bytes
-    /// `serde_json` writes for `convert::diagnostics` then `convert::set_data` (tested).
-    /// Keeps only the entries this publication used.
+    /// Appends to `out` the JSON array of `findings`' diagnostics, with `data` `[id, index]`:
+    /// the bytes `serde_json` writes for `convert::diagnostics` then `convert::set_data`
+    /// (tested). Keeps only the entries this publication used.
+    #[allow(clippy::too_many_arguments)]
     pub fn array(
         &mut self,
         ws: &Workspace,
@@ -38,28 +36,92 @@ impl DiagnosticJson {
         enc: Encoding,
         findings: &[Finding],
         id: u64,
-    ) -> Vec<u8> {
+        out: &mut Vec<u8>,
+    ) {
         let conv = Converter::new(text, lines, enc);
-        let mut related = RelatedFile::default();
-        let mut kept = KeyMap::with_capacity_and_hasher(findings.len(), Default::default());
-        let mut out = Vec::with_capacity(findings.len() * 400);
+        let mut in_order = InOrder::new(conv);
+        let mut related = RelatedFiles::default();
+        let mut last = Last::new(std::mem::take(&mut self.last));
+        let mut now = Vec::with_capacity(findings.len());
+        let data = format!(",\"data\":[{id},");
+        let mut index_digits = itoa::Buffer::new();
+        out.reserve(findings.len() * 400 + 2);
         out.push(b'[');
         for (index, f) in findings.iter().enumerate() {
-            let key = key(ws, conv, enc, f, &mut related);
-            let object = match self.by_key.remove(&key).or_else(|| kept.remove(&key)) {
-                Some(bytes) => bytes,
-                None => serialise(ws, conv, enc, f),
-            };
+            let key = key(ws, &mut in_order, enc, f, &mut related);
+            let object = last
+                .take(key)
+                .unwrap_or_else(|| serialise(ws, conv, enc, f));
             if index > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(&object);
-            let _ = write!(out, ",\"data\":[{id},{index}]}}");
-            kept.insert(key, object);
+            out.extend_from_slice(data.as_bytes());
+            out.extend_from_slice(index_digits.format(index).as_bytes());
+            out.extend_from_slice(b"]}");
+            now.push((key, object));
         }
         out.push(b']');
-        self.by_key = kept;
-        out
+        self.last = now;
+    }
+}
+
+/// The last publication's entries, taken in order: a keystroke adds or drops a diagnostic
+/// or two and leaves the others in place, so each is looked for a few entries past the
+/// last one taken. Hashing every key into a map instead was a tenth of a publication.
+struct Last {
+    entries: Vec<(u64, Option<Box<[u8]>>)>,
+    next: usize,
+    misses: usize,
+    /// Built once a publication has missed too often in place (a pasted section, lines
+    /// moved): key to the first entry with it.
+    by_key: Option<HashMap<u64, usize, foldhash::fast::FixedState>>,
+}
+
+/// How far past the last entry taken an entry is looked for.
+const LOOK_AHEAD: usize = 16;
+
+/// Misses in place after which every entry is looked up by key instead.
+const MISSES_IN_PLACE: usize = 32;
+
+impl Last {
+    fn new(entries: Vec<(u64, Box<[u8]>)>) -> Last {
+        Last {
+            entries: entries.into_iter().map(|(k, b)| (k, Some(b))).collect(),
+            next: 0,
+            misses: 0,
+            by_key: None,
+        }
+    }
+
+    fn take(&mut self, key: u64) -> Option<Box<[u8]>> {
+        let end = self.entries.len().min(self.next + LOOK_AHEAD);
+        let near =
+            (self.next..end).find(|&i| self.entries[i].0 == key && self.entries[i].1.is_some());
+        let at = match near {
+            Some(at) => at,
+            None => {
+                self.misses += 1;
+                if self.misses < MISSES_IN_PLACE {
+                    return None; // a new diagnostic, most likely
+                }
+                let entries = &self.entries;
+                *self
+                    .by_key
+                    .get_or_insert_with(|| {
+                        let mut map =
+                            HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+                        for (i, (k, _)) in entries.iter().enumerate() {
+                            map.entry(*k).or_insert(i);
+                        }
+                        map
+                    })
+                    .get(&key)?
+            }
+        };
+        let object = self.entries[at].1.take()?;
+        self.next = at + 1;
+        Some(object)
     }
 }
 
@@ -76,18 +138,21 @@ fn serialise(ws: &Workspace, conv: Converter, enc: Encoding, f: &Finding) -> Box
     bytes.into_boxed_slice()
 }
 
-/// The file of the last related place converted: one document's diagnostics point at a
-/// handful of files, and looking each up in the workspace (twice) for every diagnostic was
-/// a fifth of the keys' time.
+/// The files of the last related places converted: one document's diagnostics point at a
+/// handful of files (the checklist itself, a config file, a runbook), and looking each up
+/// in the workspace for every diagnostic was a fifth of the keys' time.
 #[derive(Default)]
-struct RelatedFile<'w> {
-    /// The path, and its text and line index if the workspace has them.
-    last: Option<(&'w str, Option<TextAndLines<'w>>)>,
+struct RelatedFiles<'w> {
+    /// Each path, with its text and line index if the workspace has them.
+    recent: Vec<(&'w str, Option<TextAndLines<'w>>)>,
 }
 
 type TextAndLines<'w> = (std::sync::Arc<str>, &'w LineIndex);
 
-impl<'w> RelatedFile<'w> {
+/// Files remembered; the oldest goes first.
+const RELATED_FILES: usize = 4;
+
+impl<'w> RelatedFiles<'w> {
     fn range(
         &mut self,
         ws: &'w Workspace,
@@ -95,13 +160,20 @@ impl<'w> RelatedFile<'w> {
         path: &'w str,
         range: &std::ops::Range<usize>,
     ) -> tower_lsp_server::ls_types::Range {
-        if self.last.as_ref().is_none_or(|(p, _)| *p != path) {
-            let file = ws.text_or_disk(path).zip(ws.line_index(path));
-            self.last = Some((path, file));
-        }
-        match &self.last {
-            Some((_, Some((text, lines)))) => Converter::new(text, lines, enc).range(range),
-            _ => Default::default(),
+        let at = match self.recent.iter().position(|(p, _)| *p == path) {
+            Some(at) => at,
+            None => {
+                if self.recent.len() == RELATED_FILES {
+                    self.recent.remove(0);
+                }
+                let file = ws.text_or_disk(path).zip(ws.line_index(path));
+                self.recent.push((path, file));
+                self.recent.len() - 1
+            }
+        };
+        match &self.recent[at].1 {
+            Some((text, lines)) => Converter::new(text, lines, enc).range(range),
+            None => Default::default(),
         }
     }
 }
@@ -110,10 +182,10 @@ impl<'w> RelatedFile<'w> {
 /// few thousand diagnostics is a chance of about one in 10^12 per publication.
 fn key<'w>(
     ws: &'w Workspace,
-    conv: Converter,
+    conv: &mut InOrder,
     enc: Encoding,
     f: &'w Finding,
-    related: &mut RelatedFile<'w>,
+    related: &mut RelatedFiles<'w>,
 ) -> u64 {
     // foldhash, not SipHash: ~3,500 keys a keystroke, and nothing adversarial to resist.
     let mut h = foldhash::quality::FixedState::default().build_hasher();
@@ -165,7 +237,8 @@ mod tests {
             for enc in [Encoding::Utf8, Encoding::Utf16] {
                 let mut expected = convert::diagnostics(&ws, &text, lines, enc, &findings);
                 convert::set_data(&mut expected, id as u64);
-                let got = cache.array(&ws, &text, lines, enc, &findings, id as u64);
+                let mut got = Vec::new();
+                cache.array(&ws, &text, lines, enc, &findings, id as u64, &mut got);
                 assert_eq!(
                     String::from_utf8(got).unwrap(),
                     serde_json::to_string(&expected).unwrap()
@@ -174,12 +247,60 @@ mod tests {
         }
     }
 
+    /// Diagnostics that moved far (a section pasted elsewhere), or that repeat, are found
+    /// by key once too many are missed in place; the bytes stay those of serialising.
+    #[test]
+    fn the_same_bytes_when_diagnostics_are_reordered_or_repeated() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("# Launch\n\n## Security\n\n");
+        for i in 0..80 {
+            text.push_str(&format!("- [ ] Task {i} in `docs/missing-{}.md`\n", i % 9));
+        }
+        std::fs::write(dir.path().join("readiness.md"), &text).unwrap();
+        let ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
+        let today = crate::date::Date::parse_iso("2026-06-01").unwrap();
+        let packs = crate::analysis::workspace_packs(&ws).unwrap();
+        let raw = crate::analysis::check_checklist(&ws, "readiness.md", today, &packs);
+        let findings = crate::analysis::finish(&ws, today, raw);
+        assert!(findings.len() > 2 * MISSES_IN_PLACE);
+        let lines = ws.line_index("readiness.md").unwrap();
+        let mut reversed = findings.clone();
+        reversed.reverse();
+        let mut rotated = findings.clone();
+        rotated.rotate_left(findings.len() / 3);
+        let mut repeated = findings.clone();
+        repeated.extend(findings.iter().take(5).cloned());
+        let mut cache = DiagnosticJson::default();
+        for (id, list) in [&findings, &reversed, &rotated, &repeated, &findings]
+            .into_iter()
+            .enumerate()
+        {
+            let mut expected = convert::diagnostics(&ws, &text, lines, Encoding::Utf16, list);
+            convert::set_data(&mut expected, id as u64);
+            let mut got = Vec::new();
+            cache.array(
+                &ws,
+                &text,
+                lines,
+                Encoding::Utf16,
+                list,
+                id as u64,
+                &mut got,
+            );
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn an_empty_list_is_an_empty_array() {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
         let lines = LineIndex::new("");
-        let got = DiagnosticJson::default().array(&ws, "", &lines, Encoding::Utf16, &[], 3);
-        assert_eq!(got, b"[]");
+        let mut got = b"prefix".to_vec();
+        DiagnosticJson::default().array(&ws, "", &lines, Encoding::Utf16, &[], 3, &mut got);
+        assert_eq!(got, b"prefix[]");
     }
 }

@@ -90,16 +90,17 @@ impl Pending {
         }
     }
 
-    /// The diagnostics as a JSON array, reusing and refreshing `kept` when given (an open
-    /// document's).
-    fn json(&self, kept: Option<&mut DiagnosticJson>) -> Vec<u8> {
+    /// Appends the diagnostics as a JSON array, reusing and refreshing `kept` when given
+    /// (an open document's).
+    fn json(&self, kept: Option<&mut DiagnosticJson>, out: &mut Vec<u8>) {
         let Some(ws) = self.ws.as_deref().filter(|_| !self.findings.is_empty()) else {
-            return b"[]".to_vec();
+            out.extend_from_slice(b"[]");
+            return;
         };
         let mut fresh = DiagnosticJson::default();
         let kept = kept.unwrap_or(&mut fresh);
         with_text(ws, &self.rel, self.text.as_deref(), |text, lines| {
-            kept.array(ws, text, lines, self.enc, &self.findings, self.id)
+            kept.array(ws, text, lines, self.enc, &self.findings, self.id, out)
         })
     }
 }
@@ -178,21 +179,27 @@ impl Engine {
             while let Some(p) = inbox.recv().await {
                 let t0 = std::time::Instant::now();
                 let key = p.uri.as_str().to_string();
-                let json = match p.version {
-                    Some(_) => p.diagnostics.json(Some(kept.entry(key).or_default())),
+                let kept = match p.version {
+                    Some(_) => Some(kept.entry(key).or_default()),
                     None => {
                         kept.remove(&key);
-                        p.diagnostics.json(None)
+                        None
                     }
                 };
+                let Some(frame) =
+                    Frames::diagnostics(&p.uri, p.version, |out| p.diagnostics.json(kept, out))
+                else {
+                    continue;
+                };
                 let t1 = t0.elapsed();
-                if !frames.publish_diagnostics(&p.uri, &json, p.version).await {
+                let bytes = frame.len();
+                if !frames.send_diagnostics(frame).await {
                     return;
                 }
                 tracing::debug!(
                     "sent {} diagnostic(s), {} bytes: json {:?}, queued {:?}",
                     p.diagnostics.findings.len(),
-                    json.len(),
+                    bytes,
                     t1,
                     t0.elapsed() - t1
                 );

@@ -23,9 +23,38 @@ use tower_lsp_server::ls_types::Uri;
 /// in memory while the client reads, and an answer does not queue behind them.
 #[derive(Clone)]
 pub struct Frames {
-    tx: UnboundedSender<Vec<u8>>,
-    diagnostics: Sender<Vec<u8>>,
+    tx: UnboundedSender<Frame>,
+    diagnostics: Sender<Frame>,
 }
+
+/// A message with its header: `bytes[start..]` is what goes on the stream.
+pub struct Frame {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl Frame {
+    fn whole(bytes: Vec<u8>) -> Frame {
+        Frame { bytes, start: 0 }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+
+    /// Its length on the stream, header included.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.as_bytes().is_empty()
+    }
+}
+
+/// Room left before a diagnostics body for its header, which is written once the body's
+/// length is known: `Content-Length: ` (16), up to 20 digits, `\r\n\r\n` (4).
+const HEADER_ROOM: usize = 40;
 
 impl Frames {
     /// The sender, and the task that writes what it is sent to `out`, in order, until
@@ -41,39 +70,48 @@ impl Frames {
         )
     }
 
-    /// A `textDocument/publishDiagnostics` notification around `diagnostics`, a JSON array
-    /// serialised by the caller (see `diagnostic_json`); false once the client is gone.
-    pub async fn publish_diagnostics(
-        &self,
+    /// A `textDocument/publishDiagnostics` notification; `array` appends the diagnostics'
+    /// JSON array (see `diagnostic_json`). Written into the frame itself, header room
+    /// first: a long checklist's 1.4 MB of diagnostics were copied twice more, into a body
+    /// and then into a frame. None when the URI cannot be serialised.
+    pub fn diagnostics(
         uri: &Uri,
-        diagnostics: &[u8],
         version: Option<i32>,
-    ) -> bool {
+        array: impl FnOnce(&mut Vec<u8>),
+    ) -> Option<Frame> {
         let uri = match serde_json::to_string(uri) {
             Ok(u) => u,
             Err(e) => {
                 tracing::error!("cannot serialise a URI: {e}");
-                return false;
+                return None;
             }
         };
-        let mut body = Vec::with_capacity(diagnostics.len() + uri.len() + 120);
-        body.extend_from_slice(
+        let mut bytes = vec![b' '; HEADER_ROOM];
+        bytes.extend_from_slice(
             b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":",
         );
-        body.extend_from_slice(uri.as_bytes());
-        body.extend_from_slice(b",\"diagnostics\":");
-        body.extend_from_slice(diagnostics);
+        bytes.extend_from_slice(uri.as_bytes());
+        bytes.extend_from_slice(b",\"diagnostics\":");
+        array(&mut bytes);
         if let Some(v) = version {
-            body.extend_from_slice(format!(",\"version\":{v}").as_bytes());
+            bytes.extend_from_slice(format!(",\"version\":{v}").as_bytes());
         }
-        body.extend_from_slice(b"}}");
-        self.diagnostics.send(frame(&body)).await.is_ok()
+        bytes.extend_from_slice(b"}}");
+        let header = format!("Content-Length: {}\r\n\r\n", bytes.len() - HEADER_ROOM);
+        let start = HEADER_ROOM - header.len();
+        bytes[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+        Some(Frame { bytes, start })
+    }
+
+    /// Queues a frame made by [`Frames::diagnostics`]; false once the client is gone.
+    pub async fn send_diagnostics(&self, frame: Frame) -> bool {
+        self.diagnostics.send(frame).await.is_ok()
     }
 
     /// Ends the writer once everything sent before is written (other senders may live on
     /// in tasks that outlast the connection).
     pub fn close(&self) {
-        let _ = self.tx.send(Vec::new());
+        let _ = self.tx.send(Frame::whole(Vec::new()));
     }
 
     /// The stream to give tower-lsp-server: it cuts what tower writes into whole frames.
@@ -85,16 +123,10 @@ impl Frames {
     }
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(body);
-    frame
-}
-
 async fn write_all<O: AsyncWrite>(
     out: O,
-    mut rx: UnboundedReceiver<Vec<u8>>,
-    mut diagnostics: Receiver<Vec<u8>>,
+    mut rx: UnboundedReceiver<Frame>,
+    mut diagnostics: Receiver<Frame>,
 ) {
     let mut out = std::pin::pin!(out);
     loop {
@@ -107,7 +139,7 @@ async fn write_all<O: AsyncWrite>(
         if frame.is_empty() {
             break; // closed
         }
-        if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
+        if out.write_all(frame.as_bytes()).await.is_err() || out.flush().await.is_err() {
             return; // the client is gone
         }
     }
@@ -128,7 +160,7 @@ impl FrameStream {
             }
             let rest = self.pending.split_off(len);
             let frame = std::mem::replace(&mut self.pending, rest);
-            if self.frames.tx.send(frame).is_err() {
+            if self.frames.tx.send(Frame::whole(frame)).is_err() {
                 return Err(io::Error::new(io::ErrorKind::BrokenPipe, "writer closed"));
             }
         }
@@ -186,7 +218,8 @@ mod tests {
         // tower writes a frame in two pieces; a diagnostics frame is sent in between.
         tower.write_all(b"Content-Length: 2\r\n\r").await.unwrap();
         let uri: Uri = "file:///a.md".parse().unwrap();
-        assert!(frames.publish_diagnostics(&uri, b"[]", Some(3)).await);
+        let frame = Frames::diagnostics(&uri, Some(3), |out| out.extend_from_slice(b"[]"));
+        assert!(frames.send_diagnostics(frame.unwrap()).await);
         // Let the writer take the diagnostics before tower's second frame is whole.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         tower

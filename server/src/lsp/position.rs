@@ -74,6 +74,35 @@ impl<'a> Converter<'a> {
     }
 }
 
+/// A converter for offsets that mostly come in order, as a file's sorted findings do:
+/// each position's line is looked for from the last one's first.
+#[derive(Clone, Copy)]
+pub struct InOrder<'a> {
+    pub conv: Converter<'a>,
+    line: usize,
+}
+
+impl<'a> InOrder<'a> {
+    pub fn new(conv: Converter<'a>) -> Self {
+        InOrder {
+            conv,
+            line: usize::MAX,
+        }
+    }
+
+    pub fn position(&mut self, offset: usize) -> Position {
+        let c = self.conv;
+        let lc = c.lines.position_near(c.text, offset, c.enc, self.line);
+        self.line = lc.line as usize;
+        Position::new(lc.line, lc.col)
+    }
+
+    pub fn range(&mut self, range: &std::ops::Range<usize>) -> LspRange {
+        let start = self.position(range.start);
+        LspRange::new(start, self.position(range.end))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
