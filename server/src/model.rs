@@ -56,11 +56,15 @@ pub struct Finding {
     pub path: Arc<str>,
     /// Byte range in the file's text.
     pub range: Range<usize>,
-    pub message: String,
+    /// Shared, as are the related places: the language server keeps an open checklist's
+    /// findings from one keystroke to the next and copies them for each check; copying
+    /// each message and list of places was a third of a keystroke's rules.
+    pub message: Arc<str>,
     /// One line naming what to do about it; fixed words are borrowed, not copied into each
     /// of a monorepo's tens of thousands of findings.
     pub help: Option<Cow<'static, str>>,
-    pub related: Vec<Related>,
+    /// None when there are none (most findings): no allocation. See [`Finding::related`].
+    related: Option<Arc<[Related]>>,
     /// Ready-made fixes: front ends turn these into edits without re-deriving anything.
     pub fixes: Vec<Fix>,
     /// The analysis was asked for no fixes (`analysis::Options::fixes`): `fixes` is empty
@@ -98,9 +102,9 @@ impl Finding {
             severity: crate::rules::default_severity(code),
             path: shared_path(path),
             range,
-            message,
+            message: Arc::from(message),
             help: None,
-            related: Vec::new(),
+            related: None,
             fixes: Vec::new(),
             fixes_deferred: false,
         }
@@ -117,8 +121,16 @@ impl Finding {
     }
 
     pub fn with_related(mut self, related: Related) -> Self {
-        push_first_exact(&mut self.related, related);
+        let mut list = Vec::with_capacity(self.related().len() + 1);
+        list.extend_from_slice(self.related());
+        list.push(related);
+        self.related = Some(Arc::from(list));
         self
+    }
+
+    /// Places in this file or others that explain the finding.
+    pub fn related(&self) -> &[Related] {
+        self.related.as_deref().unwrap_or_default()
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
@@ -138,8 +150,16 @@ impl Finding {
         if *self.path == *path {
             moved(&mut self.range);
         }
-        for r in self.related.iter_mut().filter(|r| r.path == path) {
-            moved(&mut r.range);
+        if self
+            .related()
+            .iter()
+            .any(|r| r.path == path && stretch.after(r.range.start))
+        {
+            let mut list = self.related().to_vec();
+            for r in list.iter_mut().filter(|r| r.path == path) {
+                moved(&mut r.range);
+            }
+            self.related = Some(Arc::from(list));
         }
         for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
             if let FileEdit::Replace { path: p, range, .. } = edit {

@@ -203,7 +203,7 @@ pub(super) fn origin(f: &Finding, path: &str) -> Option<usize> {
     if *f.path == *path {
         return Some(f.range.start);
     }
-    f.related
+    f.related()
         .iter()
         .find(|r| r.path == path)
         .map(|r| r.range.start)

@@ -426,10 +426,7 @@ fn convert_run(
         }
         let extra = (wanted.help || wanted.source || wanted.fingerprint).then(|| {
             Box::new(Extra {
-                help: f
-                    .help
-                    .filter(|_| wanted.help)
-                    .map(|h| h.into_owned().into_boxed_str()),
+                help: f.help.as_deref().filter(|_| wanted.help).map(Box::from),
                 source: if wanted.source {
                     (start.line..=end.line).map(line_text).collect()
                 } else {
@@ -439,8 +436,8 @@ fn convert_run(
             })
         });
         let related = f
-            .related
-            .into_iter()
+            .related()
+            .iter()
             .map(|r| {
                 // The line index alone: a related file may be markdown kept without its text.
                 let line = ws
@@ -453,7 +450,7 @@ fn convert_run(
                         Arc::from(out_path(&r.path))
                     },
                     line,
-                    message: r.message.into_owned(),
+                    message: r.message.to_string(),
                 }
             })
             .collect();
@@ -463,7 +460,7 @@ fn convert_run(
             severity: f.severity,
             code: f.code,
             // Boxed: without the slack `format!` leaves, ~a third of a message.
-            message: f.message.into_boxed_str(),
+            message: Box::from(&*f.message),
             related,
             extra,
         });

@@ -58,10 +58,10 @@ fn diagnostic_with(
 ) -> Diagnostic {
     let message = match &f.help {
         Some(help) => format!("{}\n{help}", f.message),
-        None => f.message.clone(),
+        None => f.message.to_string(),
     };
     let related: Vec<DiagnosticRelatedInformation> = f
-        .related
+        .related()
         .iter()
         .filter_map(|r| {
             let range = range_in(ws, enc, &r.path, &r.range);
@@ -143,7 +143,7 @@ pub fn layout_hash(
     let conv = Converter::new(text, lines, enc);
     for f in findings {
         range(conv.range(&f.range));
-        for r in &f.related {
+        for r in f.related() {
             // As `diagnostic_with` places them.
             range(range_in(ws, enc, &r.path, &r.range));
         }

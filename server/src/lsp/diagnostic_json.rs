@@ -195,7 +195,7 @@ fn key<'w>(
     f.severity.hash(&mut h);
     f.message.hash(&mut h);
     f.help.hash(&mut h);
-    for rel in &f.related {
+    for rel in f.related() {
         rel.path.hash(&mut h);
         rel.message.hash(&mut h);
         let r = related.range(ws, enc, &rel.path, &rel.range);
