@@ -54,8 +54,11 @@ impl Document {
         let mut text = self.text.clone();
         let mut lines = self.lines.clone();
         for (index, change) in changes.iter().enumerate() {
-            match change.range {
-                None => rope = Rope::from_str(&change.text),
+            let edited = match change.range {
+                None => {
+                    rope = Rope::from_str(&change.text);
+                    None
+                }
                 Some(range) => {
                     let conv = Converter::new(&text, &lines, enc);
                     let Some(bytes) = conv.byte_range(range) else {
@@ -68,10 +71,14 @@ impl Document {
                     let end = rope.byte_to_char(bytes.end);
                     rope.remove(start..end);
                     rope.insert(start, &change.text);
+                    Some((bytes.start, bytes.end, bytes.start + change.text.len()))
                 }
-            }
+            };
             let s = rope.to_string();
-            lines = Arc::new(LineIndex::new(&s));
+            lines = Arc::new(match edited {
+                Some((start, old_end, new_end)) => lines.edited(&s, start, old_end, new_end),
+                None => LineIndex::new(&s),
+            });
             text = Arc::from(s);
         }
         self.rope = rope;
@@ -108,6 +115,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(&*doc.text, "😀B\r\nx");
+        assert_eq!(*doc.lines, LineIndex::new(&doc.text));
+    }
+
+    /// The line index moved with each edit is the index of the text, edit after edit:
+    /// line breaks of every kind typed, joined and split.
+    #[test]
+    fn the_line_index_follows_every_edit() {
+        let mut doc = Document::new("a\r\nb😀\rc\n\nd".into(), 1);
+        let pieces = ["", "x", "\n", "\r", "\r\n", "é\n", "\n\r"];
+        let mut seed = 7u64;
+        let mut next = |n: u32| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % u64::from(n.max(1))) as u32
+        };
+        for version in 2..400 {
+            let line = next(doc.lines.line_count() as u32);
+            let len = doc.lines.line_range(&doc.text, line as usize).len() as u32;
+            let (c0, c1) = (next(len + 1), next(len + 1));
+            let text = pieces[next(pieces.len() as u32) as usize];
+            let edit = change(line, c0.min(c1), line, c0.max(c1), text);
+            // Columns in bytes may fall inside a character: those edits are clamped.
+            doc.apply(version, &[edit], Encoding::Utf8).unwrap();
+            assert_eq!(*doc.lines, LineIndex::new(&doc.text), "{:?}", doc.text);
+        }
     }
 
     #[test]

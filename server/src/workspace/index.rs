@@ -175,10 +175,13 @@ impl Workspace {
             }
         };
         // A keystroke in a long checklist re-parses only the stretch it touched.
-        let previous = self
-            .files
-            .get(rel)
-            .and_then(|f| Some((f.text.as_deref()?, f.document()?)));
+        let previous = self.files.get(rel).and_then(|f| {
+            Some(Previous {
+                text: f.text.as_deref()?,
+                doc: f.document()?,
+                lines: f.lines.as_deref()?,
+            })
+        });
         let mut stretch = None;
         let file = build_file_from(
             rel,
@@ -318,9 +321,16 @@ enum Reading<'p> {
     /// gets every feature in any markdown file it opens. With the previous text and
     /// document, only the stretch the edit touched is parsed again, and it is told here.
     Change(
-        Option<(&'p str, &'p crate::checklist::Document)>,
+        Option<Previous<'p>>,
         &'p mut Option<crate::checklist::Stretch>,
     ),
+}
+
+/// A markdown file's text, document and line index before a change.
+struct Previous<'p> {
+    text: &'p str,
+    doc: &'p crate::checklist::Document,
+    lines: &'p LineIndex,
 }
 
 fn build_file_from(
@@ -331,7 +341,7 @@ fn build_file_from(
     forced: bool,
     reading: Reading<'_>,
 ) -> SourceFile {
-    let lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
+    let mut lines = None;
     let mut profile = config::profile_of(rel);
     if profile != Profile::Example
         && settings
@@ -345,9 +355,15 @@ fn build_file_from(
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
             let doc = match reading {
-                Reading::Change(Some((old_text, old)), stretch) => {
-                    match crate::checklist::reparse_stretch(old_text, old, t) {
+                Reading::Change(Some(old), stretch) => {
+                    match crate::checklist::reparse_stretch(old.text, old.doc, t) {
                         Some((doc, parsed)) => {
+                            // Outside the stretch the text is as it was: so are its lines.
+                            let new = parsed.new_range();
+                            let at = (parsed.old.start, parsed.old.end, new.end);
+                            let moved = old.lines.edited(t, at.0, at.1, at.2);
+                            debug_assert_eq!(moved, LineIndex::new(t));
+                            lines = Some(Arc::new(moved));
                             *stretch = Some(parsed);
                             doc
                         }
@@ -367,7 +383,8 @@ fn build_file_from(
                 _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
-            // An outline keeps no text (see `Workspace::text_or_disk`).
+            // An outline keeps its line index, but no text (see `Workspace::text_or_disk`).
+            lines.get_or_insert_with(|| Arc::new(LineIndex::new(t)));
             if doc.outline {
                 text = None;
             }
@@ -378,6 +395,9 @@ fn build_file_from(
         }
         _ => (Parsed::None, false),
     };
+    if lines.is_none() {
+        lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
+    }
     SourceFile {
         kind,
         text,
