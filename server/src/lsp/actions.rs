@@ -1,7 +1,7 @@
 //! Code actions: each `Fix` of a finding becomes a WorkspaceEdit as it stands (never
 //! re-derived), plus "Disable CODE on this line" and, in an empty markdown file,
-//! "Insert readiness checklist". A closed checklist's findings come without fixes (see
-//! `incremental::source_findings`): in a config file they are rebuilt on request.
+//! "Insert readiness checklist". A checklist's findings come without fixes, open or closed
+//! (see `incremental::source_findings`): they are rebuilt on request.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -62,10 +62,10 @@ pub fn code_actions(
     Some(out)
 }
 
-/// A finding's fixes. A closed checklist's findings were published without them (in its
-/// own file, or in a config file it constrains): the checklist, or those of the config
-/// file's project, are analysed again with fixes, once per request, and the same
-/// finding's are taken.
+/// A finding's fixes. A checklist's findings were published without them (in its own
+/// file, or in a config file it constrains): the checklist, or those of the config file's
+/// project, are analysed again with fixes, once per request, and the same finding's are
+/// taken.
 fn fixes_of<'a>(
     snap: &Snapshot,
     sources: &[String],
