@@ -1,9 +1,11 @@
 //! `cargo bench --bench keystroke`: the analysis core's share of one keystroke, in process,
 //! on the 5,000-task checklist of the LSP latency benchmark's tree: set the buffer text
 //! (parse), run the rules on the checklist as the server does (again, from the last check's
-//! runs: see `analysis::check_checklist_again`), settle suppressions. Each step's median over
+//! runs: see `analysis::check_checklist_again`), settle suppressions, then write the
+//! publication's JSON as the server keeps it (positions converted). Each step's median over
 //! 50 edits that toggle a task box, so the figures add up to what `lsp_latency` sees minus
-//! JSON-RPC and position conversion. A whole check of every rule is timed beside it.
+//! applying the edit to the buffer and JSON-RPC. A whole check of every rule is timed
+//! beside it (`KEYSTROKE_NO_WHOLE=1` leaves it out, for a profiler).
 //! Prints figures; never fails.
 
 #[path = "support/monorepo.rs"]

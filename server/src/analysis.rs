@@ -46,7 +46,8 @@ pub struct Options<'a> {
 }
 
 impl Options<'_> {
-    /// Every rule, with fixes: what the language server asks for.
+    /// Every rule, with fixes: what a code action asks for (the language server publishes
+    /// checklists' findings without them, config files' with them).
     pub const FULL: Options<'static> = Options {
         skip: &[],
         fixes: true,
@@ -195,8 +196,8 @@ fn run_checklist(
         } else {
             RULES.iter().zip(plans).map(run).collect()
         };
-    for found in &mut runs {
-        mark_deferred(found, options);
+    for (rule, found) in RULES.iter().zip(&mut runs) {
+        mark_deferred(*rule, found, options);
     }
     share_paths(runs.iter_mut().flatten());
     match key {
@@ -222,9 +223,11 @@ fn share_paths<'f>(findings: impl IntoIterator<Item = &'f mut Finding>) {
     }
 }
 
-/// Findings built without fixes say so (`Finding::fixes_deferred`).
-fn mark_deferred(findings: &mut [Finding], options: &Options) {
-    if !options.fixes {
+/// Findings built without fixes say so (`Finding::fixes_deferred`), when their rule has
+/// any to build: a code action on an `unchecked` hint must not analyse a checklist again
+/// for nothing.
+fn mark_deferred(rule: &dyn crate::rules::Rule, findings: &mut [Finding], options: &Options) {
+    if !options.fixes && rule.builds_fixes() {
         for f in findings.iter_mut().filter(|f| f.fixes.is_empty()) {
             f.fixes_deferred = true;
         }
@@ -258,10 +261,11 @@ pub fn check_config_with(ws: &Workspace, path: &str, options: &Options) -> Vec<F
     };
     for rule in RULES {
         if !options.skip.contains(&rule.info().code) {
+            let from = out.len();
             rule.check_config(&cx, &mut out);
+            mark_deferred(*rule, &mut out[from..], options);
         }
     }
-    mark_deferred(&mut out, options);
     out
 }
 
@@ -646,6 +650,13 @@ mod tests {
                     run.into_iter()
                         .map(|mut f| {
                             fixed += usize::from(!f.fixes.is_empty());
+                            // A rule that says it has no fixes has none.
+                            let rule = RULES.iter().find(|r| r.info().code == f.code);
+                            assert!(
+                                f.fixes.is_empty() || rule.is_none_or(|r| r.builds_fixes()),
+                                "{} builds fixes",
+                                f.code
+                            );
                             // Kept without fixes too (see `missing-section`).
                             if f.code != "missing-section" {
                                 f.fixes.clear();
@@ -665,6 +676,34 @@ mod tests {
         }
         assert!(fixed > 10, "the fixtures have fixes to drop: {fixed}");
         assert!(deferred > fixed, "findings say they have none: {deferred}");
+    }
+
+    /// Findings of a rule without fixes are not marked deferred: a code action on them
+    /// (an `unchecked` hint, say) must not analyse the checklist again for nothing.
+    #[test]
+    fn only_findings_of_rules_with_fixes_are_deferred() {
+        let options = Options {
+            skip: &[],
+            fixes: false,
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for root in fixtures() {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            for f in analyze_by_file(&ws, today(), &Scope::All, &options)
+                .unwrap()
+                .into_iter()
+                .flatten()
+            {
+                let builds = RULES
+                    .iter()
+                    .find(|r| r.info().code == f.code)
+                    .is_some_and(|r| r.builds_fixes());
+                assert_eq!(f.fixes_deferred, builds && f.fixes.is_empty(), "{}", f.code);
+                seen.insert((f.code, f.fixes_deferred));
+            }
+        }
+        assert!(seen.contains(&("unchecked", false)), "{seen:?}");
+        assert!(seen.contains(&("broken-link", true)), "{seen:?}");
     }
 
     #[test]

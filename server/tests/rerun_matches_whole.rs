@@ -146,14 +146,23 @@ fn today() -> Date {
     Date::parse_iso("2026-06-01").unwrap()
 }
 
-fn whole(ws: &Workspace) -> Vec<Finding> {
-    let packs = readiness::analysis::workspace_packs(ws).unwrap();
-    check_checklist_with(ws, CHECKLIST, today(), &packs, &Options::FULL)
+/// With fixes (as a code action asks) or without (as the language server checks).
+fn options(fixes: bool) -> Options<'static> {
+    Options { skip: &[], fixes }
 }
 
-fn again(ws: &Workspace, previous: Option<RuleRuns>) -> (Vec<Finding>, Option<RuleRuns>) {
+fn whole(ws: &Workspace, fixes: bool) -> Vec<Finding> {
     let packs = readiness::analysis::workspace_packs(ws).unwrap();
-    check_checklist_again(ws, CHECKLIST, today(), &packs, &Options::FULL, previous)
+    check_checklist_with(ws, CHECKLIST, today(), &packs, &options(fixes))
+}
+
+fn again(
+    ws: &Workspace,
+    fixes: bool,
+    previous: Option<RuleRuns>,
+) -> (Vec<Finding>, Option<RuleRuns>) {
+    let packs = readiness::analysis::workspace_packs(ws).unwrap();
+    check_checklist_again(ws, CHECKLIST, today(), &packs, &options(fixes), previous)
 }
 
 proptest! {
@@ -163,17 +172,18 @@ proptest! {
     fn checking_again_after_edits_finds_what_a_whole_check_finds(
         start in checklist(),
         edits in prop::collection::vec(edit(), 1..10),
+        fixes in any::<bool>(),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let mut ws = workspace(dir.path(), &start);
-        let (first, mut runs) = again(&ws, None);
-        prop_assert_eq!(&first, &whole(&ws));
+        let (first, mut runs) = again(&ws, fixes, None);
+        prop_assert_eq!(&first, &whole(&ws, fixes));
         let mut text = start;
         for e in &edits {
             text = apply(&text, e);
             ws.set_file(CHECKLIST, Some(Arc::from(text.as_str())));
-            let (found, kept) = again(&ws, runs);
-            prop_assert_eq!(&found, &whole(&ws), "after {:?}:\n{}", e, text);
+            let (found, kept) = again(&ws, fixes, runs);
+            prop_assert_eq!(&found, &whole(&ws, fixes), "after {:?}:\n{}", e, text);
             runs = kept;
         }
     }
@@ -218,7 +228,7 @@ fn a_keystroke_in_a_task_is_an_edit_of_one_stretch() {
     let dir = tempfile::tempdir().unwrap();
     let text = "# Readiness\n\n## Security\n\n- [ ] Set `DEV_AUTH_ENABLED=false` in production\n- [x] Restore via `scripts/restore.sh`\n\n## Backups\n\n- [ ] See the [runbook](docs/runbook.md#restor)\n";
     let mut ws = workspace(dir.path(), text);
-    let (before, runs) = again(&ws, None);
+    let (before, runs) = again(&ws, true, None);
     assert!(before.iter().any(|f| f.code == "env-mismatch"));
     assert!(before.iter().any(|f| f.code == "broken-link"));
 
@@ -228,8 +238,8 @@ fn a_keystroke_in_a_task_is_an_edit_of_one_stretch() {
     assert_eq!(edit.path, CHECKLIST);
     assert_eq!(edit.stretch.delta, 1);
     assert!(edit.stretch.lines_kept);
-    let (after, _) = again(&ws, runs);
-    assert_eq!(after, whole(&ws));
+    let (after, _) = again(&ws, true, runs);
+    assert_eq!(after, whole(&ws, true));
     // The broken link after the stretch moved by the one byte typed.
     let link = |fs: &[Finding]| {
         fs.iter()
@@ -247,14 +257,14 @@ fn a_config_change_between_checks_runs_every_rule() {
     let dir = tempfile::tempdir().unwrap();
     let text = "# Readiness\n\n## Security\n\n- [ ] Set `DEV_AUTH_ENABLED=false` in production\n";
     let mut ws = workspace(dir.path(), text);
-    let (before, runs) = again(&ws, None);
+    let (before, runs) = again(&ws, true, None);
     assert!(before.iter().any(|f| f.code == "env-mismatch"));
     ws.set_file(
         ".env.production",
         Some(Arc::from("DEV_AUTH_ENABLED=false\nLOG_LEVEL=info\n")),
     );
     assert!(ws.last_edit().is_none());
-    let (after, _) = again(&ws, runs);
+    let (after, _) = again(&ws, true, runs);
     assert!(!after.iter().any(|f| f.code == "env-mismatch"));
-    assert_eq!(after, whole(&ws));
+    assert_eq!(after, whole(&ws, true));
 }

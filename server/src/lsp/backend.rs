@@ -389,8 +389,16 @@ impl LanguageServer for Backend {
                 .collect();
             (versions, state.sources_in(&snap.root, &snap.rel))
         };
-        guarded("codeAction", || {
-            actions::code_actions(&snap, &params, &versions, &sources)
+        // Off the async workers: rebuilding fixes analyses a checklist again.
+        tokio::task::spawn_blocking(move || {
+            guarded("codeAction", || {
+                actions::code_actions(&snap, &params, &versions, &sources)
+            })
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!("codeAction: {e}");
+            Err(tower_lsp_server::jsonrpc::Error::internal_error())
         })
     }
 

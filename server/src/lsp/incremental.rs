@@ -119,10 +119,11 @@ pub fn compute(
 }
 
 /// Raw findings of one source. A closed checklist skips `hint_only` (see
-/// [`crate::rules::hint_only`]). No checklist builds fixes here: they are a third of its
-/// findings' memory, and an editor asks for those of one line at a time (a code action
-/// rebuilds them, see `actions::fixes_of`). On an open 5,000-task checklist, building,
-/// keeping and moving them was a fifth of every keystroke.
+/// [`crate::rules::hint_only`]). No checklist is asked for fixes here (only `missing-section`
+/// keeps its one cheap insert): they are a third of its findings' memory, and an editor asks
+/// for those of one line at a time (a code action rebuilds them for the rules it needs, see
+/// `actions::fixes_of`). On an open 5,000-task checklist, building, keeping and moving them
+/// was a fifth of every keystroke.
 pub fn source_findings(
     ws: &Workspace,
     source: &str,

@@ -114,6 +114,10 @@ impl Rule for DuplicateItem {
         &INFO
     }
 
+    fn builds_fixes(&self) -> bool {
+        false
+    }
+
     /// Repeats are looked for under one heading, and an edit's stretch holds whole
     /// headings' tasks (it runs from a heading to the next); the message names a line.
     fn locality(&self) -> super::Locality {

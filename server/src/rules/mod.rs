@@ -112,6 +112,11 @@ pub trait Rule: Sync {
     fn locality(&self) -> Locality {
         Locality::Document
     }
+    /// Whether any of its findings may carry a fix: those of a rule that has none are not
+    /// marked `fixes_deferred` when fixes are not asked for (nothing to rebuild).
+    fn builds_fixes(&self) -> bool {
+        true
+    }
     fn check_checklist(&self, _cx: &ChecklistCx, _out: &mut Vec<Finding>) {}
     fn check_config(&self, _cx: &ConfigCx, _out: &mut Vec<Finding>) {}
 }

@@ -17,6 +17,10 @@ impl Rule for Placeholder {
         &INFO
     }
 
+    fn builds_fixes(&self) -> bool {
+        false
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         for p in &cx.doc.placeholders {
             out.push(

@@ -167,6 +167,10 @@ impl Rule for SecretInRepo {
         &INFO
     }
 
+    fn builds_fixes(&self) -> bool {
+        false
+    }
+
     fn check_config(&self, cx: &ConfigCx, out: &mut Vec<Finding>) {
         if cx.profile == Profile::Example {
             return;

@@ -17,6 +17,10 @@ impl Rule for Unchecked {
         &INFO
     }
 
+    fn builds_fixes(&self) -> bool {
+        false
+    }
+
     fn locality(&self) -> super::Locality {
         super::Locality::Item
     }
