@@ -280,7 +280,7 @@ pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Findin
 pub fn finish_by_file(
     ws: &Workspace,
     today: Date,
-    batches: Vec<Vec<Finding>>,
+    mut batches: Vec<Vec<Finding>>,
 ) -> Vec<Vec<Finding>> {
     // Group by file, keeping the order findings came in within a file. Counting first lets
     // each file's list be allocated at its size when its first finding comes, while the
@@ -306,6 +306,19 @@ pub fn finish_by_file(
     }
     let sizes: Vec<usize> = counts.values().copied().collect();
     let paths: Vec<String> = counts.into_keys().map(str::to_string).collect();
+    // One batch of one file, every finding kept (a keystroke's checklist): settled where it
+    // lies. Moving 3,500 findings one by one into a list of their own, then into the
+    // caller's, was half of settling them.
+    if let ([batch], [path], [size]) = (&mut batches[..], &paths[..], &sizes[..]) {
+        if *size == batch.len() {
+            let mut run = std::mem::take(batch);
+            for f in &mut run {
+                set_level(ws, f);
+            }
+            settle(ws, today, path, &mut run);
+            return if run.is_empty() { vec![] } else { vec![run] };
+        }
+    }
     let mut runs: Vec<Vec<Finding>> = paths.iter().map(|_| Vec::new()).collect();
     let mut last: Option<(std::sync::Arc<str>, usize)> = None;
     for f in batches.into_iter().flatten().filter_map(|f| leveled(ws, f)) {
@@ -341,11 +354,18 @@ fn level(ws: &Workspace, f: &Finding) -> Option<crate::model::Severity> {
 
 /// A finding at the level settings give its rule, or None when they turn it off.
 fn leveled(ws: &Workspace, mut f: Finding) -> Option<Finding> {
-    let severity = level(ws, &f)?;
+    set_level(ws, &mut f).then_some(f)
+}
+
+/// Gives a finding the level settings give its rule; false when they turn it off.
+fn set_level(ws: &Workspace, f: &mut Finding) -> bool {
+    let Some(severity) = level(ws, f) else {
+        return false;
+    };
     if ws.settings.rules.contains_key(f.code) {
         f.severity = severity;
     }
-    Some(f)
+    true
 }
 
 /// Settles all the (leveled, at least one) findings of the file at `path`: its suppression
@@ -362,7 +382,10 @@ fn settle(ws: &Workspace, today: Date, path: &str, findings: &mut Vec<Finding>) 
     findings.dedup();
 }
 
-fn flatten(runs: Vec<Vec<Finding>>) -> Vec<Finding> {
+fn flatten(mut runs: Vec<Vec<Finding>>) -> Vec<Finding> {
+    if runs.len() == 1 {
+        return runs.pop().unwrap_or_default(); // as it is, not moved again
+    }
     let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
     for run in runs {
         out.extend(run);
@@ -676,6 +699,46 @@ mod tests {
         }
         assert!(fixed > 10, "the fixtures have fixes to drop: {fixed}");
         assert!(deferred > fixed, "findings say they have none: {deferred}");
+    }
+
+    /// A file settled alone (as a keystroke's checklist is) settles as it does among the
+    /// findings of other files: the same levels, suppressions and order.
+    #[test]
+    fn one_file_settles_alone_as_among_others() {
+        // Levels and suppressions that change what settles, beside the fixtures.
+        let own = tempfile::tempdir().unwrap();
+        std::fs::write(
+            own.path().join("readiness.toml"),
+            "[rules]\nunchecked = \"warning\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            own.path().join("launch-checklist.md"),
+            "# Launch\n\n## Security\n\n- [ ] Rotate `API_KEY`\n\
+             <!-- readiness-disable-next-line unchecked -->\n- [ ] Pen test\n\
+             - [x] Backups in `docs/backup.md`\n- [ ] Rotate `API_KEY`\n",
+        )
+        .unwrap();
+        std::fs::write(own.path().join(".env.production"), "API_KEY=\n").unwrap();
+        let mut files = 0;
+        for root in fixtures().into_iter().chain([own.path().to_path_buf()]) {
+            let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+            let packs = workspace_packs(&ws).unwrap();
+            for path in ws.checklists() {
+                let raw = check_checklist(&ws, path, today(), &packs);
+                let own: Vec<Finding> = raw.iter().filter(|f| *f.path == **path).cloned().collect();
+                let alone = finish(&ws, today(), own);
+                // Two batches: grouped by file finding by finding, as a workspace is.
+                let among: Vec<Finding> = finish_by_file(&ws, today(), vec![raw, Vec::new()])
+                    .into_iter()
+                    .flatten()
+                    .filter(|f| *f.path == **path)
+                    .collect();
+                assert_eq!(alone, among, "{path} in {}", root.display());
+                files += usize::from(!alone.is_empty());
+            }
+        }
+        assert!(files > 5, "{files}");
     }
 
     /// Findings of a rule without fixes are not marked deferred: a code action on them
