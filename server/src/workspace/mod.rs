@@ -92,8 +92,9 @@ pub struct Workspace {
     dirs: Arc<HashSet<String>>,
     /// File name -> paths, to resolve a path by its unique suffix.
     by_name: Arc<HashMap<String, Vec<String>>>,
-    /// Env var name -> definitions in config files.
-    env: Arc<HashMap<String, Vec<DefSite>>>,
+    /// Env var name -> definitions in config files. foldhash: rules look names up for every
+    /// requirement of a checklist, on every keystroke (SipHash was most of a lookup).
+    env: Arc<HashMap<String, Vec<DefSite>, foldhash::fast::RandomState>>,
     /// Files that were skipped, with why (shown by `--verbose`).
     pub notes: Vec<String>,
     tracked: Arc<OnceLock<Option<HashSet<String>>>>,
