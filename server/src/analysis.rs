@@ -280,7 +280,7 @@ pub fn finish(ws: &Workspace, today: Date, findings: Vec<Finding>) -> Vec<Findin
 pub fn finish_by_file(
     ws: &Workspace,
     today: Date,
-    mut batches: Vec<Vec<Finding>>,
+    batches: Vec<Vec<Finding>>,
 ) -> Vec<Vec<Finding>> {
     // Group by file, keeping the order findings came in within a file. Counting first lets
     // each file's list be allocated at its size when its first finding comes, while the
@@ -306,18 +306,14 @@ pub fn finish_by_file(
     }
     let sizes: Vec<usize> = counts.values().copied().collect();
     let paths: Vec<String> = counts.into_keys().map(str::to_string).collect();
-    // One batch of one file, every finding kept (a keystroke's checklist): settled where it
-    // lies. Moving 3,500 findings one by one into a list of their own, then into the
-    // caller's, was half of settling them.
-    if let ([batch], [path], [size]) = (&mut batches[..], &paths[..], &sizes[..]) {
-        if *size == batch.len() {
-            let mut run = std::mem::take(batch);
-            for f in &mut run {
-                set_level(ws, f);
-            }
-            settle(ws, today, path, &mut run);
-            return if run.is_empty() { vec![] } else { vec![run] };
-        }
+    // One file (a keystroke's checklist): leveled and settled where its findings lie, on
+    // this thread. Moving 3,500 findings one by one into a list of their own, then into
+    // the caller's, was half of settling them.
+    if let [path] = &paths[..] {
+        let mut run = flatten(batches);
+        run.retain_mut(|f| set_level(ws, f));
+        settle(ws, today, path, &mut run);
+        return if run.is_empty() { vec![] } else { vec![run] };
     }
     let mut runs: Vec<Vec<Finding>> = paths.iter().map(|_| Vec::new()).collect();
     let mut last: Option<(std::sync::Arc<str>, usize)> = None;
@@ -335,14 +331,10 @@ pub fn finish_by_file(
             runs[i].push(f);
         }
     }
-    // Settle each file on its own thread; one file (a keystroke's checklist) on this one.
-    if let ([findings], [path]) = (&mut runs[..], &paths[..]) {
-        settle(ws, today, path, findings);
-    } else {
-        runs.par_iter_mut()
-            .zip(paths.par_iter())
-            .for_each(|(findings, path)| settle(ws, today, path, findings));
-    }
+    // Settle each file on its own thread.
+    runs.par_iter_mut()
+        .zip(paths.par_iter())
+        .for_each(|(findings, path)| settle(ws, today, path, findings));
     runs.retain(|run| !run.is_empty());
     runs
 }

@@ -66,37 +66,43 @@ impl Stretch {
     }
 }
 
-/// Bytes `a` and `b` share at their start: compared a block at a time (a block compare is
-/// vectorised, a byte at a time is not, and a keystroke compares two 400 KB texts).
+/// Bytes `a` and `b` share at their start.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let len = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= len && a[i..i + BLOCK] == b[i..i + BLOCK] {
-        i += BLOCK;
-    }
-    i + a[i..len]
-        .iter()
-        .zip(&b[i..len])
-        .take_while(|(x, y)| x == y)
-        .count()
+    common(a, b, false)
 }
 
-/// Bytes `a` and `b` share at their end, as [`common_prefix`].
+/// Bytes `a` and `b` share at their end.
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    common(a, b, true)
+}
+
+/// Bytes `a` and `b` share from their start, or from their end: compared a block at a time
+/// (a block compare is vectorised, a byte at a time is not, and a keystroke compares two
+/// 400 KB texts).
+fn common(a: &[u8], b: &[u8], from_end: bool) -> usize {
     const BLOCK: usize = 64;
     let len = a.len().min(b.len());
-    let (ea, eb) = (a.len(), b.len());
+    let (a, b) = if from_end {
+        (&a[a.len() - len..], &b[b.len() - len..])
+    } else {
+        (&a[..len], &b[..len])
+    };
+    // The `n` bytes `i` bytes in from the chosen end.
+    let at = |i: usize, n: usize| {
+        if from_end {
+            len - i - n..len - i
+        } else {
+            i..i + n
+        }
+    };
     let mut i = 0;
-    while i + BLOCK <= len && a[ea - i - BLOCK..ea - i] == b[eb - i - BLOCK..eb - i] {
+    while i + BLOCK <= len && a[at(i, BLOCK)] == b[at(i, BLOCK)] {
         i += BLOCK;
     }
-    i + a[..ea - i]
-        .iter()
-        .rev()
-        .zip(b[..eb - i].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
+    while i < len && a[at(i, 1)] == b[at(i, 1)] {
+        i += 1;
+    }
+    i
 }
 
 /// [`reparse`], and the stretch it parsed again.

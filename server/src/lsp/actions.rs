@@ -32,22 +32,20 @@ pub fn code_actions(
     };
     if wants(&CodeActionKind::QUICKFIX) {
         let rebuilt = OnceLock::new();
-        // The rules whose fixes are to be rebuilt: only theirs run again.
-        let deferred: Vec<&str> = params
+        let found: Vec<(&Diagnostic, &Finding)> = params
             .context
             .diagnostics
             .iter()
-            .filter_map(|d| finding_of(snap, d))
-            .filter(|f| f.fixes_deferred)
-            .map(|f| f.code)
+            .filter(|d| d.source.as_deref() == Some(convert::SOURCE))
+            .filter_map(|d| Some((d, finding_of(snap, d)?)))
             .collect();
-        for diag in &params.context.diagnostics {
-            if diag.source.as_deref() != Some(convert::SOURCE) {
-                continue;
-            }
-            let Some(finding) = finding_of(snap, diag) else {
-                continue;
-            };
+        // The rules whose fixes are to be rebuilt: only theirs run again.
+        let deferred: Vec<&str> = found
+            .iter()
+            .filter(|(_, f)| f.fixes_deferred)
+            .map(|(_, f)| f.code)
+            .collect();
+        for &(diag, finding) in &found {
             for fix in fixes_of(snap, sources, &deferred, finding, &rebuilt) {
                 if let Some(edit) = workspace_edit(snap, fix, versions) {
                     out.push(CodeActionOrCommand::CodeAction(CodeAction {

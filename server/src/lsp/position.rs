@@ -78,7 +78,7 @@ impl<'a> Converter<'a> {
 /// each position's line is looked for from the last one's first.
 #[derive(Clone, Copy)]
 pub struct InOrder<'a> {
-    pub conv: Converter<'a>,
+    conv: Converter<'a>,
     line: usize,
 }
 

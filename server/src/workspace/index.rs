@@ -351,6 +351,7 @@ fn build_file_from(
     {
         profile = Profile::Production;
     }
+    let read = text.clone(); // the text as read, for the line index of any file
     let mut text = text;
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
@@ -359,9 +360,8 @@ fn build_file_from(
                     match crate::checklist::reparse_stretch(old.text, old.doc, t) {
                         Some((doc, parsed)) => {
                             // Outside the stretch the text is as it was: so are its lines.
-                            let new = parsed.new_range();
-                            let at = (parsed.old.start, parsed.old.end, new.end);
-                            let moved = old.lines.edited(t, at.0, at.1, at.2);
+                            let (a, b) = (parsed.old.start, parsed.old.end);
+                            let moved = old.lines.edited(t, a, b, parsed.new_range().end);
                             debug_assert_eq!(moved, LineIndex::new(t));
                             lines = Some(Arc::new(moved));
                             *stretch = Some(parsed);
@@ -383,8 +383,7 @@ fn build_file_from(
                 _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
-            // An outline keeps its line index, but no text (see `Workspace::text_or_disk`).
-            lines.get_or_insert_with(|| Arc::new(LineIndex::new(t)));
+            // An outline keeps no text (see `Workspace::text_or_disk`), but its line index.
             if doc.outline {
                 text = None;
             }
@@ -395,9 +394,7 @@ fn build_file_from(
         }
         _ => (Parsed::None, false),
     };
-    if lines.is_none() {
-        lines = text.as_deref().map(|t| Arc::new(LineIndex::new(t)));
-    }
+    let lines = lines.or_else(|| read.as_deref().map(|t| Arc::new(LineIndex::new(t))));
     SourceFile {
         kind,
         text,
