@@ -346,7 +346,7 @@ impl<'t> Builder<'t> {
                         self.text,
                         task.range.start..own_end.max(task.marker_range().end),
                     );
-                    task.text = collapse_whitespace(text).into_boxed_str();
+                    task.text = collapse_whitespace(text).into();
                 }
             }
             Block::Heading {
@@ -550,7 +550,7 @@ impl<'t> Builder<'t> {
         *own_end = marker.end;
         self.doc.tasks.push(Task {
             checked,
-            text: Box::default(),
+            text: super::ItemStr::default(),
             range: start..marker.end,
             marker: marker.start as u32,
             parent: parent.map(|p| p as u32),

@@ -325,7 +325,7 @@ mod tests {
                 name,
                 value,
                 strict,
-            } => Some((name.into(), value.map(Into::into), strict)),
+            } => Some((name.to_string(), value.map(|v| v.to_string()), strict)),
             RefKind::Path { .. } => None,
         }
     }
