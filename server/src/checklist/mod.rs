@@ -79,9 +79,9 @@ pub struct FrontMatter {
 pub struct Heading {
     pub level: u8,
     /// Plain text of the heading (inline markup removed, `{#id}` removed).
-    pub title: String,
+    pub title: ItemStr,
     /// GitHub anchor (`monitoring--observability`, duplicates suffixed `-1`), or the explicit `{#id}`.
-    pub anchor: String,
+    pub anchor: ItemStr,
     /// Range of the heading line(s) without the trailing newline.
     pub range: Range<usize>,
     /// From the heading's start to the start of the next heading of the same or higher level

@@ -46,8 +46,8 @@ pub fn parse_outline(text: &str) -> Document {
                     let start = range.start;
                     doc.headings.push(Heading {
                         level,
-                        title,
-                        anchor,
+                        title: title.into(),
+                        anchor: anchor.into(),
                         range,
                         section: start..text.len(),
                         parent: None,

@@ -684,8 +684,8 @@ impl<'t> Builder<'t> {
         let start = range.start;
         self.doc.headings.push(Heading {
             level,
-            title,
-            anchor,
+            title: title.into(),
+            anchor: anchor.into(),
             range,
             section: start..self.text.len(),
             parent: None,

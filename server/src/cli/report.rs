@@ -500,7 +500,7 @@ fn checklist_entry(path: &str, doc: &Document, lines: &LineIndex) -> ChecklistOu
                 return None;
             }
             Some(SectionOut {
-                title: h.title.clone(),
+                title: h.title.to_string(),
                 line: lines.line_of(h.range.start) + 1,
                 level: h.level,
                 tasks: Counts {

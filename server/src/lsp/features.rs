@@ -95,9 +95,9 @@ fn link_completions(snap: &Snapshot, typed: &str) -> Vec<CompletionItem> {
                 d.headings
                     .iter()
                     .map(|h| CompletionItem {
-                        label: h.anchor.clone(),
+                        label: h.anchor.to_string(),
                         kind: Some(CompletionItemKind::REFERENCE),
-                        detail: Some(h.title.clone()),
+                        detail: Some(h.title.to_string()),
                         ..Default::default()
                     })
                     .collect()
@@ -246,7 +246,7 @@ pub fn document_symbols(snap: &Snapshot) -> Option<DocumentSymbolResponse> {
                 continue;
             }
             let mut s = symbol(
-                h.title.clone(),
+                h.title.to_string(),
                 SymbolKind::NAMESPACE,
                 c.range(&h.section),
                 c.range(&h.range),
@@ -290,7 +290,7 @@ pub fn workspace_symbols(
                 }
                 if let Some(location) = location(ws, enc, path, &h.range) {
                     out.push(SymbolInformation {
-                        name: h.title.clone(),
+                        name: h.title.to_string(),
                         kind: SymbolKind::NAMESPACE,
                         tags: None,
                         deprecated: None,
