@@ -166,44 +166,45 @@ fn run_checklist(
             Plan::Whole => rule.check_checklist(&cx, &mut found),
             Plan::Keep(kept) => found = kept,
             Plan::Stretch {
-                before,
-                after,
-                view,
-            } => {
-                found = before;
-                let in_stretch = ChecklistCx {
-                    view: Some(view),
-                    ..cx
-                };
-                let kept = found.len();
-                rule.check_checklist(&in_stretch, &mut found);
-                // A rule of one item that forgot `in_view` would report its items twice.
-                debug_assert!(found[kept..]
-                    .iter()
-                    .all(|f| rerun::origin(f, path).is_some_and(|at| in_stretch.in_view(at))));
-                found.extend(after);
-            }
+                found: last,
+                stretch,
+            } => match rerun::split(last, &stretch, path) {
+                // A finding with no place in the checklist to tell: run over the whole.
+                None => rule.check_checklist(&cx, &mut found),
+                Some((before, after)) => {
+                    found = before;
+                    let in_stretch = ChecklistCx {
+                        view: Some(stretch.new_range()),
+                        ..cx
+                    };
+                    let kept = found.len();
+                    rule.check_checklist(&in_stretch, &mut found);
+                    // A rule of one item that forgot `in_view` would report its items twice.
+                    debug_assert!(found[kept..]
+                        .iter()
+                        .all(|f| rerun::origin(f, path).is_some_and(|at| in_stretch.in_view(at))));
+                    found.extend(after);
+                }
+            },
         }
+        mark_deferred(*rule, &mut found, options);
         found
     };
     // A long checklist is what someone is typing in: its rules run side by side, which
     // halves the wait for its diagnostics on two cores. Short ones are not worth the
     // hand-over (a workspace check runs many of them in parallel anyway). Findings stay
     // in rule order either way.
-    let mut runs: Vec<Vec<Finding>> =
-        if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
-            RULES.par_iter().zip(plans).map(run).collect()
-        } else {
-            RULES.iter().zip(plans).map(run).collect()
-        };
-    for (rule, found) in RULES.iter().zip(&mut runs) {
-        mark_deferred(*rule, found, options);
-    }
+    let parallel = doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM;
+    let mut runs: Vec<Vec<Finding>> = if parallel {
+        RULES.par_iter().zip(plans).map(run).collect()
+    } else {
+        RULES.iter().zip(plans).map(run).collect()
+    };
     share_paths(runs.iter_mut().flatten());
     match key {
         Some(key) => {
             let doc = file.document_arc().cloned().unwrap_or_default();
-            let (out, kept) = RuleRuns::keep(ws, key, runs, doc, mapped.get().cloned());
+            let (out, kept) = RuleRuns::keep(ws, key, runs, doc, mapped.get().cloned(), parallel);
             (out, Some(kept))
         }
         // Moved, not cloned: `concat` copied every finding once more.
@@ -214,8 +215,13 @@ fn run_checklist(
 /// One copy of each path among a checklist's findings (most sit in its own file; the
 /// language server keeps them all, tens of thousands on a monorepo).
 fn share_paths<'f>(findings: impl IntoIterator<Item = &'f mut Finding>) {
-    let mut seen: Vec<std::sync::Arc<str>> = Vec::new();
+    use std::sync::Arc;
+    let mut seen: Vec<Arc<str>> = Vec::new();
     for f in findings {
+        // Most already share one (those kept from the last check): no count touched.
+        if seen.iter().any(|p| Arc::ptr_eq(p, &f.path)) {
+            continue;
+        }
         match seen.iter().find(|p| **p == f.path) {
             Some(p) => f.path = p.clone(),
             None => seen.push(f.path.clone()),

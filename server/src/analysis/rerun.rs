@@ -11,7 +11,6 @@
 //! checklist: a config file changed, a file appeared, settings or packs changed, the probes'
 //! results were dropped, or two edits came between checks: then every rule runs.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use crate::checklist::{Document, Stretch};
@@ -62,32 +61,39 @@ pub(super) enum Plan {
     Whole,
     /// Nothing changed: these are the findings of this rule of one item.
     Keep(Vec<Finding>),
-    /// Run it on the items of `view` (new offsets) only, between the findings kept before
-    /// the stretch and those after it (already moved).
+    /// Run it on the items of the edited stretch only, between its last findings before
+    /// the stretch and those after it (see [`split`]: done by whichever thread runs the
+    /// rule, so the rules' findings are split side by side).
     Stretch {
-        before: Vec<Finding>,
-        after: Vec<Finding>,
-        view: Range<usize>,
+        found: Vec<Finding>,
+        stretch: Stretch,
     },
 }
 
 impl RuleRuns {
     /// The findings of one check (`per_rule`, in rule order) for its caller, and the runs
     /// to keep for the next: the findings of item rules are copied to be kept, those of the
-    /// whole document moved out (they run again on the next check anyway).
+    /// whole document moved out (they run again on the next check anyway). `parallel`:
+    /// a long checklist's thousands of findings are copied on two threads (each copy
+    /// touches the counts of its shared texts: a third of a keystroke's rules).
     pub(super) fn keep(
         ws: &Workspace,
         key: RunsKey,
         mut per_rule: Vec<Vec<Finding>>,
         doc: Arc<Document>,
         mapped: Option<Arc<Mapped>>,
+        parallel: bool,
     ) -> (Vec<Finding>, RuleRuns) {
+        use rayon::prelude::*;
         let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
         for (rule, found) in crate::rules::RULES.iter().zip(&mut per_rule) {
-            if kept(*rule) {
-                out.extend(found.iter().cloned());
-            } else {
+            if !kept(*rule) {
                 out.append(found);
+            } else if parallel {
+                // Collected in order, in pieces made on both threads.
+                out.par_extend(found.par_iter().cloned());
+            } else {
+                out.extend(found.iter().cloned());
             }
         }
         let runs = RuleRuns {
@@ -166,13 +172,9 @@ pub(super) fn plan(
             if !local {
                 return Plan::Whole;
             }
-            match split(found, &edit.stretch, &key.path) {
-                Some((before, after)) => Plan::Stretch {
-                    before,
-                    after,
-                    view: edit.stretch.new_range(),
-                },
-                None => Plan::Whole,
+            Plan::Stretch {
+                found,
+                stretch: edit.stretch.clone(),
             }
         })
         .collect();
@@ -211,8 +213,8 @@ pub(super) fn origin(f: &Finding, path: &str) -> Option<usize> {
 
 /// The findings before the stretch, and those after it moved by its delta; the stretch's
 /// own are dropped (they are made again). `None` when a finding has no place in the
-/// checklist to tell.
-fn split(
+/// checklist to tell (the rule then runs over the whole checklist).
+pub(super) fn split(
     found: Vec<Finding>,
     stretch: &Stretch,
     path: &str,
