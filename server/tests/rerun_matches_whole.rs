@@ -165,6 +165,42 @@ fn again(
     check_checklist_again(ws, CHECKLIST, today(), &packs, &options(fixes), previous)
 }
 
+/// Checks `start` again after each of `edits`, and holds each check to a whole one.
+fn edits_agree(start: String, edits: &[Edit], fixes: bool) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), &start);
+    let (first, mut runs) = again(&ws, fixes, None);
+    prop_assert_eq!(&first, &whole(&ws, fixes));
+    let mut text = start;
+    for e in edits {
+        text = apply(&text, e);
+        ws.set_file(CHECKLIST, Some(Arc::from(text.as_str())));
+        let (found, kept) = again(&ws, fixes, runs);
+        prop_assert_eq!(&found, &whole(&ws, fixes), "after {:?}:\n{}", e, text);
+        runs = kept;
+    }
+    Ok(())
+}
+
+/// A checklist long enough that its rules run side by side and their kept findings are
+/// copied on two threads (from 1,000 tasks and rows: `analysis::PARALLEL_RULES_FROM`):
+/// the random one, then a section of 1,100 tasks, where most random edits land.
+fn long_checklist() -> impl Strategy<Value = String> {
+    checklist().prop_map(|mut text| {
+        let tasks: Vec<&str> = ITEMS
+            .iter()
+            .copied()
+            .filter(|i| i.starts_with("- ["))
+            .collect();
+        text.push_str("\n## Observability\n\n");
+        for i in 0..1100 {
+            text.push_str(tasks[i % tasks.len()]);
+            text.push('\n');
+        }
+        text
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -174,18 +210,20 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..10),
         fixes in any::<bool>(),
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ws = workspace(dir.path(), &start);
-        let (first, mut runs) = again(&ws, fixes, None);
-        prop_assert_eq!(&first, &whole(&ws, fixes));
-        let mut text = start;
-        for e in &edits {
-            text = apply(&text, e);
-            ws.set_file(CHECKLIST, Some(Arc::from(text.as_str())));
-            let (found, kept) = again(&ws, fixes, runs);
-            prop_assert_eq!(&found, &whole(&ws, fixes), "after {:?}:\n{}", e, text);
-            runs = kept;
-        }
+        edits_agree(start, &edits, fixes)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn checking_a_long_checklist_again_finds_what_a_whole_check_finds(
+        start in long_checklist(),
+        edits in prop::collection::vec(edit(), 1..5),
+        fixes in any::<bool>(),
+    ) {
+        edits_agree(start, &edits, fixes)?;
     }
 }
 

@@ -55,6 +55,10 @@ pub(super) struct RunsKey {
     pub sections: String,
 }
 
+/// Findings of one rule from which they are copied on two threads (fewer are not worth
+/// handing to the pool, which a workspace analysis may be using).
+const COPIED_IN_PARALLEL_FROM: usize = 512;
+
 /// What to do for one rule.
 pub(super) enum Plan {
     /// Run it over the whole checklist.
@@ -89,7 +93,7 @@ impl RuleRuns {
         for (rule, found) in crate::rules::RULES.iter().zip(&mut per_rule) {
             if !kept(*rule) {
                 out.append(found);
-            } else if parallel {
+            } else if parallel && found.len() >= COPIED_IN_PARALLEL_FROM {
                 // Collected in order, in pieces made on both threads.
                 out.par_extend(found.par_iter().cloned());
             } else {
@@ -185,7 +189,7 @@ pub(super) fn plan(
 fn logged(path: &str, plans: Vec<Plan>) -> Vec<Plan> {
     let count = |f: fn(&Plan) -> bool| plans.iter().filter(|p| f(p)).count();
     tracing::debug!(
-        "rules of {path}: {} kept, {} on the edited stretch, {} over the whole",
+        "rules of {path}: {} kept, {} on the edited stretch (unless a finding has no place in it), {} over the whole",
         count(|p| matches!(p, Plan::Keep(_))),
         count(|p| matches!(p, Plan::Stretch { .. })),
         count(|p| matches!(p, Plan::Whole)),
