@@ -35,7 +35,7 @@ pub fn front_matter_readiness(text: &str) -> Option<bool> {
 
 /// The text of an item (a task's, a link's target, a variable's name): shared, not copied,
 /// when an edit re-parses one stretch of a long checklist and keeps the items around it
-/// (see [`incremental`]). One pointer, where a `Box<str>` is two: a checklist of 5,000
+/// (see [`incremental`]). One word, where a `Box<str>` is two: a checklist of 5,000
 /// tasks copied ten thousand strings on every keystroke, more than half of re-parsing it.
 pub type ItemStr = arcstr::ArcStr;
 
