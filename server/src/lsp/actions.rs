@@ -87,7 +87,7 @@ fn fixes_of<'a>(
         .get_or_init(|| rebuild_findings(snap, sources, codes))
         .iter()
         .find(|f| {
-            f.code == finding.code && f.range == finding.range && f.message == finding.message
+            f.code == finding.code && f.range == finding.range && f.message() == finding.message()
         })
         .map_or(&[], |f| &f.fixes)
 }

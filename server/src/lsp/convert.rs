@@ -57,8 +57,8 @@ fn diagnostic_with(
     uri_of: &mut dyn FnMut(&str) -> Option<Uri>,
 ) -> Diagnostic {
     let message = match &f.help {
-        Some(help) => format!("{}\n{help}", f.message),
-        None => f.message.to_string(),
+        Some(help) => format!("{}\n{help}", f.message()),
+        None => f.message().to_string(),
     };
     let related: Vec<DiagnosticRelatedInformation> = f
         .related()

@@ -323,7 +323,7 @@ fn item_hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<(String,
             "\n---\n**{}** ({}): {}\n",
             f.code,
             f.severity.as_str(),
-            f.message
+            f.message()
         );
         if let Some(info) = crate::rules::info(f.code) {
             // The doc's own `# code (severity)` title repeats the line above: drop it.

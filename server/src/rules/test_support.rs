@@ -29,9 +29,9 @@ fn run(root: &Path, code: &str, with_severity: bool) -> Vec<String> {
                 .line_index(&f.path)
                 .map_or(0, |l| l.line_of(f.range.start) + 1);
             if with_severity {
-                format!("{}:{line} {}: {}", f.path, f.severity.as_str(), f.message)
+                format!("{}:{line} {}: {}", f.path, f.severity.as_str(), f.message())
             } else {
-                format!("{}:{line}: {}", f.path, f.message)
+                format!("{}:{line}: {}", f.path, f.message())
             }
         })
         .collect()
