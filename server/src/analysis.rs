@@ -194,17 +194,17 @@ fn run_checklist(
     // halves the wait for its diagnostics on two cores. Short ones are not worth the
     // hand-over (a workspace check runs many of them in parallel anyway). Findings stay
     // in rule order either way.
-    let parallel = doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM;
-    let mut runs: Vec<Vec<Finding>> = if parallel {
-        RULES.par_iter().zip(plans).map(run).collect()
-    } else {
-        RULES.iter().zip(plans).map(run).collect()
-    };
+    let mut runs: Vec<Vec<Finding>> =
+        if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
+            RULES.par_iter().zip(plans).map(run).collect()
+        } else {
+            RULES.iter().zip(plans).map(run).collect()
+        };
     share_paths(runs.iter_mut().flatten());
     match key {
         Some(key) => {
             let doc = file.document_arc().cloned().unwrap_or_default();
-            let (out, kept) = RuleRuns::keep(ws, key, runs, doc, mapped.get().cloned(), parallel);
+            let (out, kept) = RuleRuns::keep(ws, key, runs, doc, mapped.get().cloned());
             (out, Some(kept))
         }
         // Moved, not cloned: `concat` copied every finding once more.

@@ -108,7 +108,7 @@ fn digest(message: &str) -> u32 {
 
 impl Finding {
     /// What it says.
-    pub fn message(&self) -> &Arc<str> {
+    pub fn message(&self) -> &str {
         &self.message
     }
 

@@ -77,23 +77,22 @@ pub(super) enum Plan {
 impl RuleRuns {
     /// The findings of one check (`per_rule`, in rule order) for its caller, and the runs
     /// to keep for the next: the findings of item rules are copied to be kept, those of the
-    /// whole document moved out (they run again on the next check anyway). `parallel`:
-    /// a long checklist's thousands of findings are copied on two threads (each copy
-    /// touches the counts of its shared texts: a third of a keystroke's rules).
+    /// whole document moved out (they run again on the next check anyway). A rule's
+    /// findings of a long checklist are copied on two threads (each copy touches the counts
+    /// of its shared texts: a third of a keystroke's rules).
     pub(super) fn keep(
         ws: &Workspace,
         key: RunsKey,
         mut per_rule: Vec<Vec<Finding>>,
         doc: Arc<Document>,
         mapped: Option<Arc<Mapped>>,
-        parallel: bool,
     ) -> (Vec<Finding>, RuleRuns) {
         use rayon::prelude::*;
         let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
         for (rule, found) in crate::rules::RULES.iter().zip(&mut per_rule) {
             if !kept(*rule) {
                 out.append(found);
-            } else if parallel && found.len() >= COPIED_IN_PARALLEL_FROM {
+            } else if found.len() >= COPIED_IN_PARALLEL_FROM {
                 // Collected in order, in pieces made on both threads.
                 out.par_extend(found.par_iter().cloned());
             } else {

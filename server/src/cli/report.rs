@@ -460,7 +460,7 @@ fn convert_run(
             severity: f.severity,
             code: f.code,
             // Boxed: without the slack `format!` leaves, ~a third of a message.
-            message: Box::from(&**f.message()),
+            message: Box::from(f.message()),
             related,
             extra,
         });
