@@ -13,7 +13,7 @@ use tower_lsp_server::Client;
 
 use super::convert;
 use super::diagnostic_json::DiagnosticJson;
-use super::frames::Frames;
+use super::frames::{Frames, Written};
 use super::incremental;
 use super::state::{FileDiagnostics, Root, State};
 use crate::analysis;
@@ -59,6 +59,8 @@ struct Outgoing {
     uri: tower_lsp_server::ls_types::Uri,
     diagnostics: Pending,
     version: Option<i32>,
+    /// Told once this publication is written (see [`Frames::diagnostics`]).
+    written: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 /// A file's findings, converted to diagnostics only when the sending task gets to them.
@@ -170,6 +172,9 @@ struct Computed {
     settings_text: Option<Arc<str>>,
 }
 
+/// How long work deferred until a publication is written waits at most for it.
+const AFTER_WRITING: Duration = Duration::from_millis(50);
+
 impl Engine {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>, frames: Frames) -> Engine {
         let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
@@ -186,11 +191,14 @@ impl Engine {
                         None
                     }
                 };
-                let Some(frame) =
+                let Some(mut frame) =
                     Frames::diagnostics(&p.uri, p.version, |out| p.diagnostics.json(kept, out))
                 else {
                     continue;
                 };
+                if let Some(tx) = p.written {
+                    frame.tell_when_written(tx);
+                }
                 let t1 = t0.elapsed();
                 let bytes = frame.len();
                 if !frames.send_diagnostics(frame).await {
@@ -464,17 +472,22 @@ impl Engine {
         match result {
             Ok(files) => {
                 let only = Some(HashSet::from([abs.clone()]));
-                self.publish(Computed {
-                    dir: dir.clone(),
-                    gen,
-                    only,
-                    versions,
-                    files,
-                    ws: snapshot.clone(),
-                    enc,
-                    settings_text: None,
-                })
-                .await;
+                let written = self
+                    .publish(Computed {
+                        dir: dir.clone(),
+                        gen,
+                        only,
+                        versions,
+                        files,
+                        ws: snapshot.clone(),
+                        enc,
+                        settings_text: None,
+                    })
+                    .await;
+                // The layout can wait; the client reading 1.4 MB of diagnostics cannot.
+                if let Some(written) = written {
+                    written.wait(AFTER_WRITING).await;
+                }
                 self.fill_layout(&dir, gen, abs, snapshot, enc).await;
             }
             Err(e) => self.log(
@@ -704,7 +717,9 @@ impl Engine {
 
     /// Records the files whose diagnostics changed and sends them (push clients) or asks
     /// for a refresh (pull clients). Stale results are dropped here.
-    async fn publish(self: &Arc<Self>, computed: Computed) {
+    /// Returns a receiver told once the last of its publications is written (None when
+    /// it published nothing).
+    async fn publish(self: &Arc<Self>, computed: Computed) -> Option<Written> {
         let Computed {
             dir,
             gen,
@@ -734,9 +749,7 @@ impl Engine {
         let mut garbage = Vec::new();
         let (out, pull, refresh) = {
             let mut state = self.state();
-            if state.root_mut(&dir).is_none() {
-                return;
-            }
+            state.root_mut(&dir)?;
             // Files published before and absent now get an empty list.
             // A quick check publishes one file: look that one up rather than go through
             // every file published (thousands in a monorepo) on each keystroke.
@@ -828,14 +841,22 @@ impl Engine {
             (out, state.caps.pull, state.caps.diagnostic_refresh)
         };
         if out.is_empty() {
-            return;
+            return None;
         }
-        if !pull {
+        let written = if pull {
+            None
+        } else {
             tracing::debug!("publish: decided {} file(s)", out.len());
-            self.send(out);
-        }
+            self.send(out)
+        };
         if !garbage.is_empty() {
-            tokio::task::spawn_blocking(move || drop(garbage));
+            let written = written.as_ref().map(Written::subscribe);
+            tokio::spawn(async move {
+                if let Some(written) = written {
+                    written.wait(AFTER_WRITING).await;
+                }
+                let _ = tokio::task::spawn_blocking(move || drop(garbage)).await;
+            });
         }
         if pull && refresh {
             let client = self.client.clone();
@@ -847,21 +868,28 @@ impl Engine {
                 .await;
             });
         }
+        written
     }
 
     #[allow(clippy::type_complexity)]
-    fn send(&self, out: Vec<(PathBuf, Pending, Option<i32>)>) {
+    fn send(&self, out: Vec<(PathBuf, Pending, Option<i32>)>) -> Option<Written> {
         if self.state().caps.pull {
-            return;
+            return None;
         }
-        for (path, diagnostics, version) in out {
+        // Frames are written in order: the last one written, all are.
+        let last = out.len().checked_sub(1)?;
+        let (tx, written) = Written::channel();
+        let mut tx = Some(tx);
+        for (i, (path, diagnostics, version)) in out.into_iter().enumerate() {
             if let Some(uri) = convert::uri(&path) {
                 let _ = self.outbox.send(Outgoing {
                     uri,
                     diagnostics,
                     version,
+                    written: if i == last { tx.take() } else { None },
                 });
             }
         }
+        Some(written)
     }
 }

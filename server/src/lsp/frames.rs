@@ -6,7 +6,7 @@
 //! from their typed form, and written as a frame of their own. Both kinds of message reach
 //! the stream through [`Frames`], whole frames at a time, so they never interleave.
 
-use std::io;
+use std::io::{self, Write};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -31,11 +31,54 @@ pub struct Frames {
 pub struct Frame {
     bytes: Vec<u8>,
     start: usize,
+    /// Told once the frame is written: see [`Frame::tell_when_written`].
+    written: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Waits for a frame given to [`Frame::tell_when_written`] to be written; any number of
+/// waiters. Also ends when the frame is dropped unwritten (the client is gone).
+pub struct Written(tokio::sync::watch::Receiver<bool>);
+
+impl Written {
+    /// A sender for [`Frame::tell_when_written`], and its waiter.
+    pub fn channel() -> (tokio::sync::watch::Sender<bool>, Written) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (tx, Written(rx))
+    }
+
+    /// Another waiter on the same frame.
+    pub fn subscribe(&self) -> Written {
+        Written(self.0.clone())
+    }
+
+    /// Until written, or at most `limit` (a client that stops reading holds nothing up).
+    pub async fn wait(mut self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, self.0.wait_for(|w| *w)).await;
+    }
 }
 
 impl Frame {
     fn whole(bytes: Vec<u8>) -> Frame {
-        Frame { bytes, start: 0 }
+        Frame {
+            bytes,
+            start: 0,
+            written: None,
+        }
+    }
+
+    /// Has `tx` told when the frame has gone to the stream (or is dropped unwritten: its
+    /// receiver then sees an error). Work that can wait (freeing the findings a
+    /// publication replaced, working out its layout) waits for it: on two cores it would
+    /// otherwise take a core from the writer or from the client reading.
+    pub fn tell_when_written(&mut self, tx: tokio::sync::watch::Sender<bool>) {
+        self.written = Some(tx);
+    }
+
+    /// Tells whoever waits on [`Frame::tell_when_written`].
+    fn done(self) {
+        if let Some(tx) = self.written {
+            let _ = tx.send(true);
+        }
     }
 
     fn as_bytes(&self) -> &[u8] {
@@ -70,6 +113,28 @@ impl Frames {
         )
     }
 
+    /// [`Frames::new`] writing to a blocking `out` (the process's stdout) from a thread of
+    /// its own; the future ends when that thread does.
+    pub fn new_blocking<O: Write + Send + 'static>(
+        out: O,
+    ) -> (Frames, impl std::future::Future<Output = ()>) {
+        let (tx, rx) = unbounded_channel();
+        let (diagnostics, diagnostics_rx) = channel(4);
+        let (done, ended) = tokio::sync::oneshot::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("readiness-writer".into())
+            .spawn(move || {
+                write_all_blocking(out, rx, diagnostics_rx);
+                let _ = done.send(());
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the writer thread: {e}");
+        }
+        (Frames { tx, diagnostics }, async move {
+            let _ = ended.await;
+        })
+    }
+
     /// A `textDocument/publishDiagnostics` notification; `array` appends the diagnostics'
     /// JSON array (see `diagnostic_json`). Written into the frame itself, header room
     /// first: a long checklist's 1.4 MB of diagnostics were copied twice more, into a body
@@ -100,7 +165,11 @@ impl Frames {
         let header = format!("Content-Length: {}\r\n\r\n", bytes.len() - HEADER_ROOM);
         let start = HEADER_ROOM - header.len();
         bytes[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
-        Some(Frame { bytes, start })
+        Some(Frame {
+            bytes,
+            start,
+            written: None,
+        })
     }
 
     /// Queues a frame made by [`Frames::diagnostics`]; false once the client is gone.
@@ -123,25 +192,52 @@ impl Frames {
     }
 }
 
+/// The next frame to write: tower's first. None once closed or every sender is gone.
+async fn next(
+    rx: &mut UnboundedReceiver<Frame>,
+    diagnostics: &mut Receiver<Frame>,
+) -> Option<Frame> {
+    let frame = tokio::select! {
+        biased;
+        Some(frame) = rx.recv() => frame,
+        Some(frame) = diagnostics.recv() => frame,
+        else => return None,
+    };
+    (!frame.is_empty()).then_some(frame)
+}
+
 async fn write_all<O: AsyncWrite>(
     out: O,
     mut rx: UnboundedReceiver<Frame>,
     mut diagnostics: Receiver<Frame>,
 ) {
     let mut out = std::pin::pin!(out);
-    loop {
-        let frame = tokio::select! {
-            biased;
-            Some(frame) = rx.recv() => frame,
-            Some(frame) = diagnostics.recv() => frame,
-            else => break,
-        };
-        if frame.is_empty() {
-            break; // closed
-        }
+    while let Some(frame) = next(&mut rx, &mut diagnostics).await {
         if out.write_all(frame.as_bytes()).await.is_err() || out.flush().await.is_err() {
             return; // the client is gone
         }
+        frame.done();
+    }
+}
+
+/// [`write_all`] on a thread of its own, with blocking writes straight from each frame.
+/// tokio's stdout copies every write into a buffer of its own and hands it to a pool
+/// thread: for a long checklist's 1.4 MB publication, a copy and a hand-off on every
+/// keystroke, while the client waits.
+fn write_all_blocking<O: Write>(
+    mut out: O,
+    mut rx: UnboundedReceiver<Frame>,
+    mut diagnostics: Receiver<Frame>,
+) {
+    let Ok(waiter) = tokio::runtime::Builder::new_current_thread().build() else {
+        tracing::error!("cannot start the writer");
+        return;
+    };
+    while let Some(frame) = waiter.block_on(next(&mut rx, &mut diagnostics)) {
+        if out.write_all(frame.as_bytes()).is_err() || out.flush().is_err() {
+            return; // the client is gone
+        }
+        frame.done();
     }
 }
 
@@ -240,5 +336,50 @@ mod tests {
                 body.len()
             )
         );
+    }
+
+    /// What the writer thread writes, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_writer_thread_writes_whole_frames_and_tells_when_one_is_written() {
+        let out = Shared::default();
+        let (frames, writer) = Frames::new_blocking(out.clone());
+        let mut tower = frames.stream();
+        tower
+            .write_all(b"Content-Length: 2\r\n\r\n{}")
+            .await
+            .unwrap();
+        let uri: Uri = "file:///a.md".parse().unwrap();
+        let mut frame = Frames::diagnostics(&uri, None, |o| o.extend_from_slice(b"[]")).unwrap();
+        let (tx, written) = Written::channel();
+        frame.tell_when_written(tx);
+        assert!(frames.send_diagnostics(frame).await);
+        written.wait(std::time::Duration::from_secs(10)).await;
+        let body = r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"file:///a.md","diagnostics":[]}}"#;
+        let expected = format!(
+            "Content-Length: 2\r\n\r\n{{}}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        // Told only once the frame is on the stream.
+        assert_eq!(
+            String::from_utf8(out.0.lock().unwrap().clone()).unwrap(),
+            expected
+        );
+        frames.close();
+        tokio::time::timeout(std::time::Duration::from_secs(10), writer)
+            .await
+            .expect("the writer thread ends once closed");
     }
 }

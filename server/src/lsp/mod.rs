@@ -53,6 +53,15 @@ where
 {
     // One writer owns the output; tower-lsp-server and the diagnostics path both feed it.
     let (frames, writer) = frames::Frames::new(output);
+    serve_frames(input, frames, writer, shutdown).await;
+}
+
+/// [`serve`] with the writer made: a task writing `frames` until `writer` ends.
+async fn serve_frames<I, W>(input: I, frames: frames::Frames, writer: W, shutdown: Arc<AtomicBool>)
+where
+    I: AsyncRead + Unpin,
+    W: std::future::Future<Output = ()> + Send + 'static,
+{
     let writer = tokio::spawn(writer);
     let (service, socket) = service(shutdown, frames.clone());
     Server::new(input, frames.stream(), socket)
@@ -79,11 +88,16 @@ pub fn run() -> ExitCode {
         }
     };
     let shutdown = Arc::new(AtomicBool::new(false));
-    runtime.block_on(serve(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        shutdown.clone(),
-    ));
+    let served = shutdown.clone();
+    runtime.block_on(async move {
+        match stdout_file() {
+            Some(out) => {
+                let (frames, writer) = frames::Frames::new_blocking(out);
+                serve_frames(tokio::io::stdin(), frames, writer, served).await
+            }
+            None => serve(tokio::io::stdin(), tokio::io::stdout(), served).await,
+        }
+    });
     // The blocked stdin reader and any analysis still running must not hold the exit up.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if shutdown.load(Ordering::SeqCst) {
@@ -91,6 +105,14 @@ pub fn run() -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The process's stdout as a file of its own, written to without std's line buffering.
+/// None when stdout cannot be had.
+fn stdout_file() -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    Some(std::fs::File::from(fd))
 }
 
 /// Logs to stderr at the level READINESS_LOG names (default `info`).
