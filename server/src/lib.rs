@@ -15,6 +15,7 @@ pub mod date;
 pub mod lsp;
 pub mod model;
 pub mod packs;
+pub mod prefetch;
 pub mod probes;
 pub mod rules;
 pub mod score;

@@ -106,6 +106,16 @@ fn digest(message: &str) -> u32 {
     foldhash::quality::FixedState::default().hash_one(message) as u32
 }
 
+/// Its clone increments the counts of its message and related places, elsewhere in memory.
+impl crate::prefetch::Prefetch for Finding {
+    fn prefetch(&self) {
+        crate::prefetch::counts(&self.message);
+        if let Some(related) = &self.related {
+            crate::prefetch::counts(related);
+        }
+    }
+}
+
 impl Finding {
     /// What it says.
     pub fn message(&self) -> &str {

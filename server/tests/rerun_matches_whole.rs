@@ -182,8 +182,9 @@ fn edits_agree(start: String, edits: &[Edit], fixes: bool) -> Result<(), TestCas
     Ok(())
 }
 
-/// A checklist long enough that its rules run side by side and their kept findings are
-/// copied on two threads (from 1,000 tasks and rows: `analysis::PARALLEL_RULES_FROM`):
+/// A checklist long enough that its rules run side by side (from 1,000 tasks and rows:
+/// `analysis::PARALLEL_RULES_FROM`) and its items and kept findings are copied with their
+/// memory asked for ahead (`readiness::prefetch`):
 /// the random one, then a section of 1,100 tasks, where most random edits land.
 fn long_checklist() -> impl Strategy<Value = String> {
     checklist().prop_map(|mut text| {

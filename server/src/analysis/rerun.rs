@@ -55,10 +55,6 @@ pub(super) struct RunsKey {
     pub sections: String,
 }
 
-/// Findings of one rule from which they are copied on two threads (fewer are not worth
-/// handing to the pool, which a workspace analysis may be using).
-const COPIED_IN_PARALLEL_FROM: usize = 512;
-
 /// What to do for one rule.
 pub(super) enum Plan {
     /// Run it over the whole checklist.
@@ -77,9 +73,9 @@ pub(super) enum Plan {
 impl RuleRuns {
     /// The findings of one check (`per_rule`, in rule order) for its caller, and the runs
     /// to keep for the next: the findings of item rules are copied to be kept, those of the
-    /// whole document moved out (they run again on the next check anyway). A rule's
-    /// findings of a long checklist are copied on two threads (each copy touches the counts
-    /// of its shared texts: a third of a keystroke's rules).
+    /// whole document moved out (they run again on the next check anyway). Each copy
+    /// touches the counts of its shared texts, a third of a keystroke's rules: they are
+    /// asked for ahead (`crate::prefetch`).
     pub(super) fn keep(
         ws: &Workspace,
         key: RunsKey,
@@ -87,16 +83,14 @@ impl RuleRuns {
         doc: Arc<Document>,
         mapped: Option<Arc<Mapped>>,
     ) -> (Vec<Finding>, RuleRuns) {
-        use rayon::prelude::*;
         let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
         for (rule, found) in crate::rules::RULES.iter().zip(&mut per_rule) {
-            if !kept(*rule) {
-                out.append(found);
-            } else if found.len() >= COPIED_IN_PARALLEL_FROM {
-                // Collected in order, in pieces made on both threads.
-                out.par_extend(found.par_iter().cloned());
+            if kept(*rule) {
+                // On one thread, each finding's counts asked for ahead: handed to both
+                // threads without, the copy took longer than this after a pause in typing.
+                crate::prefetch::extend_cloned(&mut out, found);
             } else {
-                out.extend(found.iter().cloned());
+                out.append(found);
             }
         }
         let runs = RuleRuns {

@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::{parse, Document, LinkKind};
+use crate::prefetch::{self, Prefetch};
 
 /// The document of `new_text`, from `old` (the document of `old_text`) re-parsing only the
 /// stretch the edit touched; `None` when that cannot be done exactly.
@@ -408,7 +409,7 @@ impl Splice {
     /// One list of the new document: the old items before the stretch, the chunk's own
     /// (moved to document offsets), the old items after it (moved by the edit's length
     /// change); `fix` renumbers indices, told whether the item comes from the chunk.
-    fn items<T: Clone>(
+    fn items<T: Clone + Prefetch>(
         &self,
         old: &[T],
         chunk: &[T],
@@ -417,8 +418,19 @@ impl Splice {
         fix: impl Fn(&mut T, bool),
     ) -> Vec<T> {
         let mut out = Vec::with_capacity(old.len() + 4);
-        for x in old.iter().filter(|x| self.before(start(x))) {
-            let mut x = x.clone();
+        // Old items are in order: those before the stretch, its own, those after it.
+        let kept = |i: usize, x: &T| {
+            if let Some(ahead) = old.get(i + prefetch::AHEAD) {
+                ahead.prefetch();
+            }
+            x.clone()
+        };
+        for (i, x) in old
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| self.before(start(x)))
+        {
+            let mut x = kept(i, x);
             fix(&mut x, false);
             out.push(x);
         }
@@ -428,8 +440,8 @@ impl Splice {
             fix(&mut x, true);
             out.push(x);
         }
-        for x in old.iter().filter(|x| self.after(start(x))) {
-            let mut x = x.clone();
+        for (i, x) in old.iter().enumerate().filter(|(_, x)| self.after(start(x))) {
+            let mut x = kept(i, x);
             shift_by(&mut x, self.delta);
             fix(&mut x, false);
             out.push(x);
