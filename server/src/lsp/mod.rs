@@ -110,9 +110,20 @@ pub fn run() -> ExitCode {
 /// The process's stdout as a file of its own, written to without std's line buffering.
 /// None when stdout cannot be had.
 fn stdout_file() -> Option<std::fs::File> {
-    use std::os::fd::AsFd;
-    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
-    Some(std::fs::File::from(fd))
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+        Some(std::fs::File::from(fd))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::AsHandle;
+        let handle = std::io::stdout().as_handle().try_clone_to_owned().ok()?;
+        Some(std::fs::File::from(handle))
+    }
+    #[cfg(not(any(unix, windows)))]
+    None
 }
 
 /// Logs to stderr at the level READINESS_LOG names (default `info`).
