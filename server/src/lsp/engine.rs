@@ -326,6 +326,8 @@ impl Engine {
             .await;
             let (mut ws, error, took) = match loaded {
                 Ok(l) => l,
+                // The runtime is shutting down: the server is ending, not failing.
+                Err(e) if e.is_cancelled() => return,
                 Err(e) => {
                     this.log(
                         MessageType::ERROR,
