@@ -6,6 +6,7 @@
 //!   byte offsets; no CLI or LSP types.
 //! - front ends: [`cli`] (reports) and [`lsp`] (the language server).
 //! - data: rubric packs and templates under `checklists/`, embedded by [`packs`].
+//! - [`prefetch`]: hints to the processor ahead of copying long lists (core and server).
 
 pub mod analysis;
 pub mod checklist;

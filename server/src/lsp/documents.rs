@@ -1,4 +1,6 @@
-//! Open editor buffers: text kept in a rope, edited incrementally; versions only go up.
+//! Open editor buffers, edited incrementally; versions only go up. The text the server reads
+//! is one string shared with the workspace; the rope is edited alongside it, and debug
+//! builds check after every change that the two agree.
 
 use std::sync::Arc;
 
@@ -71,14 +73,14 @@ impl Document {
                     let end = rope.byte_to_char(bytes.end);
                     rope.remove(start..end);
                     rope.insert(start, &change.text);
-                    // The new text from the old, in three copies: collecting the rope's
-                    // chunks into a growing string was a tenth of a keystroke in a long
-                    // checklist.
+                    // The new text from the old one's two sides (then one copy more into
+                    // the shared string): collecting the rope's chunks into a growing
+                    // string was a tenth of a keystroke in a long checklist.
                     let mut s = String::with_capacity(text.len() - bytes.len() + change.text.len());
                     s.push_str(&text[..bytes.start]);
                     s.push_str(&change.text);
                     s.push_str(&text[bytes.end..]);
-                    debug_assert_eq!(s.len(), rope.len_bytes());
+                    debug_assert!(rope == s.as_str(), "the rope and the text disagree");
                     (
                         Some((bytes.start, bytes.end, bytes.start + change.text.len())),
                         s,

@@ -59,7 +59,7 @@ struct Outgoing {
     uri: tower_lsp_server::ls_types::Uri,
     diagnostics: Pending,
     version: Option<i32>,
-    /// Told once this publication is written (see [`Frames::diagnostics`]).
+    /// Told once this publication is written (see [`super::frames::Frame::tell_when_written`]).
     written: Option<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -172,8 +172,12 @@ struct Computed {
     settings_text: Option<Arc<str>>,
 }
 
-/// How long work deferred until a publication is written waits at most for it.
+/// How long work deferred until a publication is written waits at most for it: a client
+/// that stops reading holds nothing up for longer. Below [`DEBOUNCE`], so that a quick
+/// check's layout is there when the workspace analysis after it decides whether to publish
+/// (without it, the same diagnostics would go out twice).
 const AFTER_WRITING: Duration = Duration::from_millis(50);
+const _: () = assert!(AFTER_WRITING.as_millis() < DEBOUNCE.as_millis());
 
 impl Engine {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>, frames: Frames) -> Engine {
@@ -500,7 +504,7 @@ impl Engine {
     }
 
     /// Works out the layout that `quick` skipped for a file it published, once the
-    /// diagnostics are on their way: the next analysis compares its layout with this one,
+    /// diagnostics are written: the next analysis compares its layout with this one,
     /// and without it would publish the same diagnostics again.
     async fn fill_layout(
         self: &Arc<Self>,
@@ -746,8 +750,9 @@ impl Engine {
                 converted.insert(path.clone(), diags);
             }
         }
-        // What publications replace: freed after the new ones are on their way, not
-        // under the lock on a keystroke's path (an open checklist's thousands of findings).
+        // What publications replace: freed once the new ones are written (or after
+        // AFTER_WRITING), not under the lock on a keystroke's path (an open checklist's
+        // thousands of findings).
         let mut garbage = Vec::new();
         let (out, pull, refresh) = {
             let mut state = self.state();
@@ -879,18 +884,25 @@ impl Engine {
             return None;
         }
         // Frames are written in order: the last one written, all are.
-        let last = out.len().checked_sub(1)?;
-        let (tx, written) = Written::channel();
-        let mut tx = Some(tx);
-        for (i, (path, diagnostics, version)) in out.into_iter().enumerate() {
-            if let Some(uri) = convert::uri(&path) {
-                let _ = self.outbox.send(Outgoing {
-                    uri,
+        let queued: Vec<Outgoing> = out
+            .into_iter()
+            .filter_map(|(path, diagnostics, version)| {
+                Some(Outgoing {
+                    uri: convert::uri(&path)?,
                     diagnostics,
                     version,
-                    written: if i == last { tx.take() } else { None },
-                });
+                    written: None,
+                })
+            })
+            .collect();
+        let last = queued.len().checked_sub(1)?;
+        let (tx, written) = Written::channel();
+        let mut tx = Some(tx);
+        for (i, mut outgoing) in queued.into_iter().enumerate() {
+            if i == last {
+                outgoing.written = tx.take();
             }
+            let _ = self.outbox.send(outgoing);
         }
         Some(written)
     }

@@ -16,7 +16,8 @@ use tokio::sync::mpsc::{
 };
 use tower_lsp_server::ls_types::Uri;
 
-/// Sends whole frames (`Content-Length` header and body) to the stream's writer task.
+/// Sends whole frames (`Content-Length` header and body) to the stream's writer (a task,
+/// or a thread of its own for the process's stdout).
 ///
 /// Two queues: tower's messages (answers to requests) go first and never wait; diagnostics
 /// wait for room in a short queue, so a workspace's worth of them is not held serialised
@@ -36,7 +37,8 @@ pub struct Frame {
 }
 
 /// Waits for a frame given to [`Frame::tell_when_written`] to be written; any number of
-/// waiters. Also ends when the frame is dropped unwritten (the client is gone).
+/// waiters. Also ends, early, when the frame is dropped unwritten: the client is gone, or
+/// the frame was never made (its URI could not be serialised).
 pub struct Written(tokio::sync::watch::Receiver<bool>);
 
 impl Written {
@@ -114,25 +116,26 @@ impl Frames {
     }
 
     /// [`Frames::new`] writing to a blocking `out` (the process's stdout) from a thread of
-    /// its own; the future ends when that thread does.
+    /// its own; the future ends when that thread does. An error when the thread cannot be
+    /// started (`out` is dropped): the caller falls back to an async writer.
     pub fn new_blocking<O: Write + Send + 'static>(
         out: O,
-    ) -> (Frames, impl std::future::Future<Output = ()>) {
+    ) -> Result<(Frames, impl std::future::Future<Output = ()>), io::Error> {
+        // Built here, so that a failure leaves the caller its fallback. A runtime of its
+        // own, not `blocking_recv`: the writer waits on two queues, tower's first.
+        let waiter = tokio::runtime::Builder::new_current_thread().build()?;
         let (tx, rx) = unbounded_channel();
         let (diagnostics, diagnostics_rx) = channel(4);
         let (done, ended) = tokio::sync::oneshot::channel::<()>();
-        let spawned = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("readiness-writer".into())
             .spawn(move || {
-                write_all_blocking(out, rx, diagnostics_rx);
+                write_all_blocking(&waiter, out, rx, diagnostics_rx);
                 let _ = done.send(());
-            });
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the writer thread: {e}");
-        }
-        (Frames { tx, diagnostics }, async move {
+            })?;
+        Ok((Frames { tx, diagnostics }, async move {
             let _ = ended.await;
-        })
+        }))
     }
 
     /// A `textDocument/publishDiagnostics` notification; `array` appends the diagnostics'
@@ -225,14 +228,11 @@ async fn write_all<O: AsyncWrite>(
 /// thread: for a long checklist's 1.4 MB publication, a copy and a hand-off on every
 /// keystroke, while the client waits.
 fn write_all_blocking<O: Write>(
+    waiter: &tokio::runtime::Runtime,
     mut out: O,
     mut rx: UnboundedReceiver<Frame>,
     mut diagnostics: Receiver<Frame>,
 ) {
-    let Ok(waiter) = tokio::runtime::Builder::new_current_thread().build() else {
-        tracing::error!("cannot start the writer");
-        return;
-    };
     while let Some(frame) = waiter.block_on(next(&mut rx, &mut diagnostics)) {
         if out.write_all(frame.as_bytes()).is_err() || out.flush().is_err() {
             return; // the client is gone
@@ -355,7 +355,7 @@ mod tests {
     #[tokio::test]
     async fn the_writer_thread_writes_whole_frames_and_tells_when_one_is_written() {
         let out = Shared::default();
-        let (frames, writer) = Frames::new_blocking(out.clone());
+        let (frames, writer) = Frames::new_blocking(out.clone()).unwrap();
         let mut tower = frames.stream();
         tower
             .write_all(b"Content-Length: 2\r\n\r\n{}")

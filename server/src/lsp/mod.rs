@@ -2,7 +2,7 @@
 //!
 //! - [`backend`]: protocol glue, one method per LSP request or notification.
 //! - [`engine`]: roots, changes and the analysis pipeline (quick check, debounced full run).
-//! - [`state`], [`documents`]: what the server knows; open buffers in ropes.
+//! - [`state`], [`documents`]: what the server knows; open buffers (a shared string, a rope edited alongside).
 //! - [`position`]: the one place positions are converted; [`convert`]: findings to diagnostics.
 //! - features: [`hover`], [`actions`] (code actions from `Finding::fixes`), [`features`]
 //!   (completion, navigation, symbols, links, lenses); [`watch`]: file watching.
@@ -90,12 +90,17 @@ pub fn run() -> ExitCode {
     let shutdown = Arc::new(AtomicBool::new(false));
     let served = shutdown.clone();
     runtime.block_on(async move {
-        match stdout_file() {
-            Some(out) => {
-                let (frames, writer) = frames::Frames::new_blocking(out);
+        let blocking = stdout_file().map(frames::Frames::new_blocking);
+        match blocking {
+            Some(Ok((frames, writer))) => {
                 serve_frames(tokio::io::stdin(), frames, writer, served).await
             }
-            None => serve(tokio::io::stdin(), tokio::io::stdout(), served).await,
+            failed => {
+                if let Some(Err(e)) = failed {
+                    tracing::warn!("cannot start the writer thread ({e}): writing from a task");
+                }
+                serve(tokio::io::stdin(), tokio::io::stdout(), served).await
+            }
         }
     });
     // The blocked stdin reader and any analysis still running must not hold the exit up.
