@@ -27,7 +27,7 @@ pub trait Prefetch {
 
 /// Starts fetching `s`'s header (its count) into the cache; a hint, never a fault.
 #[inline(always)]
-pub fn header(s: &ItemStr) {
+fn header(s: &ItemStr) {
     // `into_raw` gives the header's address, and forgets the bitwise copy made for it: the
     // count is neither raised nor dropped.
     // SAFETY: the copy is consumed at once by `into_raw`, which cannot panic, so it is
@@ -38,7 +38,7 @@ pub fn header(s: &ItemStr) {
 
 /// A `String`'s bytes, which its clone copies.
 #[inline(always)]
-pub fn bytes(s: &str) {
+fn bytes(s: &str) {
     hint(s.as_ptr() as usize);
 }
 
@@ -49,15 +49,19 @@ pub fn counts<T: ?Sized>(a: &Arc<T>) {
     hint((Arc::as_ptr(a) as *const u8 as usize).wrapping_sub(2 * std::mem::size_of::<usize>()));
 }
 
-/// Clones `list` onto `out`, asking for each item's memory [`AHEAD`] places early.
-pub fn extend_cloned<T: Clone + Prefetch>(out: &mut Vec<T>, list: &[T]) {
-    out.reserve(list.len());
-    for (i, x) in list.iter().enumerate() {
-        if let Some(ahead) = list.get(i + AHEAD) {
-            ahead.prefetch();
-        }
-        out.push(x.clone());
+/// A clone of `list[i]`, asking for the memory of the item [`AHEAD`] places on: a loop
+/// copying `list` in order overlaps the fetches this way.
+#[inline(always)]
+pub fn cloned_ahead<T: Clone + Prefetch>(list: &[T], i: usize) -> T {
+    if let Some(ahead) = list.get(i + AHEAD) {
+        ahead.prefetch();
     }
+    list[i].clone()
+}
+
+/// Clones `list` onto `out` with [`cloned_ahead`].
+pub fn extend_cloned<T: Clone + Prefetch>(out: &mut Vec<T>, list: &[T]) {
+    out.extend((0..list.len()).map(|i| cloned_ahead(list, i)));
 }
 
 #[inline(always)]

@@ -418,19 +418,12 @@ impl Splice {
         fix: impl Fn(&mut T, bool),
     ) -> Vec<T> {
         let mut out = Vec::with_capacity(old.len() + 4);
-        // Old items are in order: those before the stretch, its own, those after it.
-        let kept = |i: usize, x: &T| {
-            if let Some(ahead) = old.get(i + prefetch::AHEAD) {
-                ahead.prefetch();
-            }
-            x.clone()
-        };
-        for (i, x) in old
+        for (i, _) in old
             .iter()
             .enumerate()
             .filter(|(_, x)| self.before(start(x)))
         {
-            let mut x = kept(i, x);
+            let mut x = prefetch::cloned_ahead(old, i);
             fix(&mut x, false);
             out.push(x);
         }
@@ -440,8 +433,8 @@ impl Splice {
             fix(&mut x, true);
             out.push(x);
         }
-        for (i, x) in old.iter().enumerate().filter(|(_, x)| self.after(start(x))) {
-            let mut x = kept(i, x);
+        for (i, _) in old.iter().enumerate().filter(|(_, x)| self.after(start(x))) {
+            let mut x = prefetch::cloned_ahead(old, i);
             shift_by(&mut x, self.delta);
             fix(&mut x, false);
             out.push(x);

@@ -883,8 +883,7 @@ impl Engine {
         if self.state().caps.pull {
             return None;
         }
-        // Frames are written in order: the last one written, all are.
-        let queued: Vec<Outgoing> = out
+        let mut queued: Vec<Outgoing> = out
             .into_iter()
             .filter_map(|(path, diagnostics, version)| {
                 Some(Outgoing {
@@ -895,13 +894,10 @@ impl Engine {
                 })
             })
             .collect();
-        let last = queued.len().checked_sub(1)?;
+        // Frames are written in order: the last one written, all are.
         let (tx, written) = Written::channel();
-        let mut tx = Some(tx);
-        for (i, mut outgoing) in queued.into_iter().enumerate() {
-            if i == last {
-                outgoing.written = tx.take();
-            }
+        queued.last_mut()?.written = Some(tx);
+        for outgoing in queued {
             let _ = self.outbox.send(outgoing);
         }
         Some(written)
