@@ -95,7 +95,7 @@ pub fn checklist_score(ws: &Workspace, path: &str, packs: &[Pack]) -> Option<Che
     let (text, doc) = (file.text.as_deref()?, file.document()?);
     let sections = checklist_sections(ws, path, packs);
     // The best state any line gives an item: done beats partial beats open.
-    let mut states: HashMap<std::sync::Arc<str>, ItemState> = HashMap::new();
+    let mut states: HashMap<&str, ItemState> = HashMap::new();
     for m in &mapping::map_document(text, doc, &sections).lines {
         let rank = |s: ItemState| match s {
             ItemState::Done => 3,
@@ -103,7 +103,7 @@ pub fn checklist_score(ws: &Workspace, path: &str, packs: &[Pack]) -> Option<Che
             ItemState::Partial => 1,
             ItemState::Open => 0,
         };
-        let e = states.entry(m.item_id.clone()).or_insert(m.state);
+        let e = states.entry(m.item_id).or_insert(m.state);
         if rank(m.state) > rank(*e) {
             *e = m.state;
         }

@@ -22,8 +22,10 @@ pub enum LineRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedLine {
     pub line: LineRef,
-    /// Shared: an edit moves thousands of mapped lines (see [`remap`]).
-    pub item_id: Arc<str>,
+    /// Borrowed from the packs, which live as long as the process (see [`matcher_for`]): an
+    /// edit moves thousands of mapped lines (see [`remap`]), and a shared count touched for
+    /// each was most of that.
+    pub item_id: &'static str,
     pub state: ItemState,
     /// Range of the task or row.
     pub range: Range<usize>,
@@ -66,18 +68,23 @@ pub(crate) fn sections_key(sections: &[PackSection]) -> String {
 /// The matcher of a set of sections, built once per process: building one normalises every
 /// title, alias and keyword, which costs more than matching a whole checklist.
 pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
+    matcher_for_key(&sections_key(sections), sections)
+}
+
+/// [`matcher_for`], given the sections' [`sections_key`] by a caller that has made it
+/// already (it spells out every item's id: a keystroke made it three times).
+pub fn matcher_for_key(key: &str, sections: &[PackSection]) -> &'static Matcher<'static> {
     static CACHE: std::sync::LazyLock<
         std::sync::Mutex<HashMap<String, &'static Matcher<'static>>>,
     > = std::sync::LazyLock::new(Default::default);
-    let key = sections_key(sections);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(m) = cache.get(&key) {
+    if let Some(m) = cache.get(key) {
         return m;
     }
     // A few distinct pack sets per process at most: leaking them is bounded.
     let owned: &'static [PackSection] = Box::leak(sections.to_vec().into_boxed_slice());
     let matcher: &'static Matcher<'static> = Box::leak(Box::new(Matcher::new(owned)));
-    cache.insert(key, matcher);
+    cache.insert(key.to_string(), matcher);
     matcher
 }
 
@@ -130,7 +137,7 @@ pub struct Mapped {
     pub lines: Vec<MappedLine>,
     /// Ids of the items lines map to or plausibly mention, with how many lines do (so that
     /// an edit can take a line's mentions away again, see [`remap`]).
-    mentions: HashMap<String, u32>,
+    mentions: HashMap<&'static str, u32>,
     /// Each heading's own pack section (index into the sections), found once per set of
     /// headings: an edit that re-maps a stretch keeps the headings.
     own: Arc<Vec<Option<usize>>>,
@@ -168,7 +175,8 @@ fn mapped(text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
 }
 
 fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -> Mapped {
-    let mapper = LineMapper::new(text, doc, sections, own_sections(doc, sections));
+    let matcher = matcher_for(sections);
+    let mapper = LineMapper::new(text, doc, sections, matcher, own_sections(doc, sections));
     let mut out = Mapped {
         own: mapper.own.clone(),
         ..Mapped::default()
@@ -184,25 +192,27 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
 /// mapping `old` of the document before it, `old_doc`: a line's mapping depends on its own
 /// text, its heading's section and a marker on it or the line before, none of which an
 /// edit outside its stretch changes. The stretch's lines are mapped again; the others are
-/// moved. A 5,000-line checklist is mapped in the time of a few dozen lines.
+/// moved. A 5,000-line checklist is mapped in the time of a few dozen lines. `matcher` is
+/// `sections`' (see [`matcher_for_key`]: the caller has their key already).
 pub fn remap(
     text: &str,
     doc: &Document,
     sections: &[PackSection],
+    matcher: &'static Matcher<'static>,
     old_doc: &Document,
     old: &Mapped,
     stretch: &crate::checklist::Stretch,
 ) -> Mapped {
-    let mapper = LineMapper::new(text, doc, sections, old.own.clone());
+    let mapper = LineMapper::new(text, doc, sections, matcher, old.own.clone());
     let mut mentions = old.mentions.clone();
     // Take the old stretch's lines' mentions away, as they were counted.
     let old_ids: HashMap<LineRef, &str> = old
         .lines
         .iter()
         .filter(|m| stretch.contains(m.range.start))
-        .map(|m| (m.line, &*m.item_id))
+        .map(|m| (m.line, m.item_id))
         .collect();
-    let old_mapper = LineMapper::new("", old_doc, sections, old.own.clone());
+    let old_mapper = LineMapper::new("", old_doc, sections, matcher, old.own.clone());
     for (line, start) in lines_of(old_doc) {
         if stretch.contains(start) {
             let label = old_mapper.label(line);
@@ -267,9 +277,9 @@ fn lines_of(doc: &Document) -> impl Iterator<Item = (LineRef, usize)> + '_ {
 /// Counts the items a line mentions, each once: those it scores high enough for, and the
 /// one it maps to. `by` is 1 to count a line in, -1 to take it out again.
 fn count_mentions(
-    mentions: &mut HashMap<String, u32>,
+    mentions: &mut HashMap<&'static str, u32>,
     scores: &Scores,
-    mapped: Option<&str>,
+    mapped: Option<&'static str>,
     by: i32,
 ) {
     // Scores are sorted, highest first.
@@ -281,7 +291,7 @@ fn count_mentions(
             match mentions.get_mut(id) {
                 Some(n) => *n += 1,
                 None => {
-                    mentions.insert(id.to_string(), 1);
+                    mentions.insert(id, 1);
                 }
             }
         } else if let Some(n) = mentions.get_mut(id) {
@@ -309,13 +319,14 @@ impl<'d> LineMapper<'d> {
         text: &'d str,
         doc: &'d Document,
         sections: &'d [PackSection],
+        matcher: &'static Matcher<'static>,
         own: Arc<Vec<Option<usize>>>,
     ) -> Self {
         LineMapper {
             text,
             doc,
             sections,
-            matcher: matcher_for(sections),
+            matcher,
             own,
         }
     }
@@ -339,7 +350,12 @@ impl<'d> LineMapper<'d> {
     }
 
     /// Maps one line onto `out` (when it maps) and counts its mentions.
-    fn map(&self, line: LineRef, out: &mut Vec<MappedLine>, mentions: &mut HashMap<String, u32>) {
+    fn map(
+        &self,
+        line: LineRef,
+        out: &mut Vec<MappedLine>,
+        mentions: &mut HashMap<&'static str, u32>,
+    ) {
         let (label, start, range, state, heading) = match line {
             LineRef::Task(i) => {
                 let t = &self.doc.tasks[i];
@@ -362,30 +378,28 @@ impl<'d> LineMapper<'d> {
             }
         };
         let scores = scores_memo(self.matcher, label);
-        let found = match explicit_marker(self.text, self.doc, start, label) {
-            Some(id) if self.matcher.knows(&id) => Some((id, true)),
-            _ => {
-                let section = self.section_of(heading.map(|h| h as usize));
-                self.matcher
-                    .best_from(
-                        &scores,
-                        section,
-                        super::matcher::THRESHOLD,
-                        super::matcher::MARGIN,
-                    )
-                    .map(|m| (m.item_id, false))
-            }
-        };
-        count_mentions(
-            mentions,
-            &scores,
-            found.as_ref().map(|(id, _)| id.as_str()),
-            1,
-        );
+        let found: Option<(&'static str, bool)> =
+            match explicit_marker(self.text, self.doc, start, label)
+                .and_then(|id| self.matcher.item(&id))
+            {
+                Some(item) => Some((&item.id, true)),
+                None => {
+                    let section = self.section_of(heading.map(|h| h as usize));
+                    self.matcher
+                        .best_item(
+                            &scores,
+                            section,
+                            super::matcher::THRESHOLD,
+                            super::matcher::MARGIN,
+                        )
+                        .map(|(item, _)| (item.id.as_str(), false))
+                }
+            };
+        count_mentions(mentions, &scores, found.map(|(id, _)| id), 1);
         if let Some((item_id, explicit)) = found {
             out.push(MappedLine {
                 line,
-                item_id: item_id.into(),
+                item_id,
                 state,
                 range,
                 explicit,

@@ -228,6 +228,23 @@ impl<'p> Matcher<'p> {
         threshold: f64,
         margin: f64,
     ) -> Option<Match> {
+        self.best_item(scores, section, threshold, margin)
+            .map(|(item, score)| Match {
+                item_id: item.id.clone(),
+                score,
+                explicit: false,
+            })
+    }
+
+    /// The item of [`Matcher::best_from`] and its score, the item borrowed from the packs
+    /// rather than its id copied: a checklist's mapping names thousands of them.
+    pub fn best_item(
+        &self,
+        scores: &[(&'p PackItem, &'p str, f64)],
+        section: Option<&str>,
+        threshold: f64,
+        margin: f64,
+    ) -> Option<(&'p PackItem, f64)> {
         // The two best after the section's head start (`scores` is sorted without it); on a
         // tie the earlier item wins, as a stable sort would leave it.
         let boosted = |x: &(&'p PackItem, &'p str, f64)| {
@@ -252,16 +269,17 @@ impl<'p> Matcher<'p> {
             }
         }
         let (item, best) = top?;
-        (best >= threshold && best - second >= margin * best).then(|| Match {
-            item_id: item.id.clone(),
-            score: best,
-            explicit: false,
-        })
+        (best >= threshold && best - second >= margin * best).then_some((item, best))
     }
 
     /// Whether an item id is one of this matcher's items.
     pub fn knows(&self, id: &str) -> bool {
-        self.items.iter().any(|e| e.item.id == id)
+        self.item(id).is_some()
+    }
+
+    /// This matcher's item with that id.
+    pub fn item(&self, id: &str) -> Option<&'p PackItem> {
+        self.items.iter().find(|e| e.item.id == id).map(|e| e.item)
     }
 }
 
