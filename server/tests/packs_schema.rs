@@ -103,6 +103,7 @@ fn full_pack() -> Pack {
                 probes: all_probes(),
             }],
         }],
+        sections_key: None,
     }
 }
 

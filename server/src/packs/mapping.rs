@@ -2,6 +2,7 @@
 //! item, in which state, under which covered section.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -49,20 +50,54 @@ pub fn covered_sections(doc: &Document, sections: &[PackSection]) -> Vec<(usize,
         .collect()
 }
 
-/// A key telling pack section sets apart: item ids and the sizes of their word lists.
+/// A key telling pack section sets apart by everything they say (ids, wordings, texts,
+/// weights, probes): a user pack edited while the language server runs is matched, merged
+/// and explained with what it says now. Sections that [`super::combined`] holds have
+/// theirs already (made from each pack's, once per load); others get a 128-bit hash.
 pub(crate) fn sections_key(sections: &[PackSection]) -> String {
-    let mut key = String::new();
-    for s in sections {
-        key.push_str(&s.id);
-        for i in &s.items {
-            key.push('|');
-            key.push_str(&i.id);
-            key.push(char::from(b'0' + (i.aliases.len() % 10) as u8));
-            key.push(char::from(b'0' + (i.keywords.len() % 10) as u8));
-        }
-        key.push('\n');
+    if let Some(key) = super::combined_key(sections) {
+        return key;
     }
-    key
+    let [a, b] = [1u64, 2].map(|seed| {
+        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+        for s in sections {
+            hash_section(s, &mut h);
+        }
+        h
+    });
+    format!("{:016x}{:016x}", a.finish(), b.finish())
+}
+
+/// Every field, named so that a field added to a section or an item cannot be left out.
+fn hash_section(s: &PackSection, h: &mut impl Hasher) {
+    let PackSection {
+        id,
+        title,
+        aliases,
+        required,
+        weight,
+        items,
+    } = s;
+    (id, title, aliases, required, weight.to_bits()).hash(h);
+    items.len().hash(h);
+    for item in items {
+        let super::PackItem {
+            id,
+            title,
+            aliases,
+            keywords,
+            why,
+            verify,
+            level,
+            line,
+            template,
+            probes,
+        } = item;
+        (
+            id, title, aliases, keywords, why, verify, level, line, template, probes,
+        )
+            .hash(h);
+    }
 }
 
 /// The matcher of a set of sections, built once per process: building one normalises every
@@ -411,3 +446,111 @@ impl<'d> LineMapper<'d> {
 /// Score above which a line counts as mentioning an item, for rules that must not claim an
 /// item is absent when a line plausibly covers it (one line often covers two items).
 pub const MENTION_THRESHOLD: f64 = 4.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packs::{Level, PackItem};
+
+    fn item(id: &str, title: &str) -> PackItem {
+        PackItem {
+            id: id.into(),
+            title: title.into(),
+            aliases: vec![],
+            keywords: vec![],
+            why: "why".into(),
+            verify: "verify".into(),
+            level: Level::Must,
+            line: format!("- [ ] {title}"),
+            template: None,
+            probes: vec![],
+        }
+    }
+
+    fn sections(first: &str, second: &str) -> Vec<PackSection> {
+        vec![PackSection {
+            id: "ops".into(),
+            title: "Operations".into(),
+            aliases: vec![],
+            required: false,
+            weight: 1.0,
+            items: vec![item("ops.first", first), item("ops.second", second)],
+        }]
+    }
+
+    #[test]
+    fn the_key_changes_with_any_wording_and_only_then() {
+        let base = sections("Alpha beacon lit", "Gamma delta drill");
+        assert_eq!(sections_key(&base), sections_key(&base.clone()));
+        let edits: [fn(&mut PackSection); 6] = [
+            |s| s.items[0].title.push('s'),
+            |s| s.items[1].keywords.push("drill".into()),
+            |s| s.items[0].why.push('.'),
+            |s| s.items[0].line.push('!'),
+            |s| s.weight = 2.0,
+            |s| s.aliases.push("operations".into()),
+        ];
+        for (n, edit) in edits.iter().enumerate() {
+            let mut edited = base.clone();
+            edit(&mut edited[0]);
+            assert_ne!(sections_key(&base), sections_key(&edited), "edit {n}");
+        }
+    }
+
+    /// Two items' titles swapped (ids and list sizes unchanged), as in a user pack edited
+    /// while the server runs: a line maps to the item that now says it.
+    #[test]
+    fn a_pack_reworded_in_place_is_matched_as_it_now_reads() {
+        let text = "# Launch\n\n## Operations\n\n- [ ] Alpha beacon lit\n";
+        let doc = crate::checklist::parse(text);
+        let before = map_document(
+            text,
+            &doc,
+            &sections("Alpha beacon lit", "Gamma delta drill"),
+        );
+        assert_eq!(before.lines[0].item_id, "ops.first");
+        let after = map_document(
+            text,
+            &doc,
+            &sections("Gamma delta drill", "Alpha beacon lit"),
+        );
+        assert_eq!(after.lines[0].item_id, "ops.second");
+    }
+
+    /// The same, through a user pack file rewritten between two checks: loaded, combined
+    /// and mapped as the rules do.
+    #[test]
+    fn a_user_pack_file_rewritten_is_matched_as_it_now_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = |first: &str, second: &str| {
+            let item = |id: &str, title: &str| {
+                format!(
+                    "[[sections.items]]\nid = \"{id}\"\ntitle = \"{title}\"\nwhy = \"w\"\n\
+                     verify = \"v\"\nlevel = \"must\"\nline = \"- [ ] {title}\"\n"
+                )
+            };
+            format!(
+                "name = \"mine\"\ntitle = \"Mine\"\ndescription = \"d\"\n[[sections]]\n\
+                 id = \"ops\"\ntitle = \"Operations\"\n{}{}",
+                item("ops.first", first),
+                item("ops.second", second)
+            )
+        };
+        let text = "# Launch\n\n## Operations\n\n- [ ] Alpha beacon lit\n";
+        let doc = crate::checklist::parse(text);
+        let mapped_now = |first: &str, second: &str| {
+            std::fs::write(dir.path().join("mine.toml"), pack(first, second)).unwrap();
+            let packs = crate::packs::resolve(&["mine.toml".into()], dir.path()).unwrap();
+            let sections = crate::packs::combined(&packs);
+            map_document(text, &doc, &sections).lines[0].item_id
+        };
+        assert_eq!(
+            mapped_now("Alpha beacon lit", "Gamma delta drill"),
+            "ops.first"
+        );
+        assert_eq!(
+            mapped_now("Gamma delta drill", "Alpha beacon lit"),
+            "ops.second"
+        );
+    }
+}

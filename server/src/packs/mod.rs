@@ -68,6 +68,19 @@ pub struct Pack {
     /// Sections in order.
     #[serde(default)]
     pub sections: Vec<PackSection>,
+    /// What its sections say, as a key ([`mapping::sections_key`]): made once when a pack
+    /// is loaded (built-in packs, once per process), as packs are resolved for every
+    /// checklist. None for a pack built otherwise (its key is then made when asked for).
+    #[serde(skip)]
+    pub sections_key: Option<std::sync::Arc<str>>,
+}
+
+impl Pack {
+    /// The pack with its sections' key made (see [`Pack::sections_key`]).
+    fn keyed(mut self) -> Pack {
+        self.sections_key = Some(mapping::sections_key(&self.sections).into());
+        self
+    }
 }
 
 /// One section of a pack, e.g. `security`.
@@ -304,6 +317,7 @@ static BUILTINS: LazyLock<Vec<Pack>> = LazyLock::new(|| {
         .map(|(origin, text)| {
             parse(text, Path::new(origin))
                 .unwrap_or_else(|e| panic!("built-in pack is invalid: {e}"))
+                .keyed()
         })
         .collect()
 });
@@ -331,7 +345,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Pack, PackError> {
 /// the file) and applying `disable`.
 pub fn load(path: &Path) -> Result<Pack, PackError> {
     let mut stack = Vec::new();
-    load_inner(path, &mut stack)
+    load_inner(path, &mut stack).map(Pack::keyed)
 }
 
 /// Resolves pack references: a name is a built-in pack; anything containing `/` (or `\`)
@@ -369,19 +383,35 @@ pub fn combine(packs: &[Pack]) -> Vec<PackSection> {
     out
 }
 
+type Combined = std::collections::HashMap<String, std::sync::Arc<Vec<PackSection>>>;
+
+/// [`combined`]'s sections, by the packs' names and keys.
+static COMBINED: LazyLock<std::sync::Mutex<Combined>> = LazyLock::new(Default::default);
+
+/// The key of sections that [`combined`] made and still holds (the packs' names and
+/// keys it found them by): the rules of every checklist ask for their sections' key, and
+/// hashing everything the sections say each time was a fifth of a large check.
+pub(crate) fn combined_key(sections: &[PackSection]) -> Option<String> {
+    let cache = COMBINED.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .iter()
+        .find(|(_, v)| std::ptr::eq(v.as_slice(), sections))
+        .map(|(k, _)| k.clone())
+}
+
 /// [`combine`], built once per distinct set of packs and shared: every rubric rule, the
 /// score and the hovers of every checklist ask for the same merged sections.
 pub fn combined(packs: &[Pack]) -> std::sync::Arc<Vec<PackSection>> {
-    type Cache = std::collections::HashMap<String, std::sync::Arc<Vec<PackSection>>>;
-    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
-        std::sync::LazyLock::new(Default::default);
     let mut key = String::new();
     for pack in packs {
         key.push_str(&pack.name);
         key.push('\u{0}');
-        key.push_str(&mapping::sections_key(&pack.sections));
+        match &pack.sections_key {
+            Some(k) => key.push_str(k),
+            None => key.push_str(&mapping::sections_key(&pack.sections)),
+        }
     }
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = COMBINED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(hit) = cache.get(&key) {
         return hit.clone();
     }
@@ -489,6 +519,7 @@ fn apply_extends(
         extends: child.extends,
         disable: child.disable,
         sections,
+        sections_key: None,
     })
 }
 
