@@ -70,7 +70,8 @@ pub struct Pack {
     pub sections: Vec<PackSection>,
     /// What its sections say, as a key ([`mapping::sections_key`]): made once when a pack
     /// is loaded (built-in packs, once per process), as packs are resolved for every
-    /// checklist. None for a pack built otherwise (its key is then made when asked for).
+    /// checklist. None for a pack built otherwise (its key is then made when asked for);
+    /// whoever changes a loaded pack's sections sets it back to None.
     #[serde(skip)]
     pub sections_key: Option<std::sync::Arc<str>>,
 }
