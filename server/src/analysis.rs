@@ -154,8 +154,8 @@ fn run_checklist(
         (Some(previous), Some(key)) => rerun::plan(ws, RULES, previous, key),
         _ => (RULES.iter().map(|_| Plan::Whole).collect(), None),
     };
-    if let (Some(old), Some(key)) = (old_mapping, &key) {
-        let _ = mapped.set(old.now(text, doc, &sections, &key.sections));
+    if let Some(old) = old_mapping {
+        let _ = mapped.set(old.now(text, doc, &sections));
     }
     let run = |(rule, plan): (&&dyn crate::rules::Rule, Plan)| {
         let mut found = Vec::new();

@@ -239,7 +239,7 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..6),
     ) {
         use readiness::checklist::{parse, reparse_stretch};
-        use readiness::packs::mapping::{map_document, matcher_for, remap};
+        use readiness::packs::mapping::{map_document, remap};
         let packs = readiness::packs::resolve(&["baseline".to_string()], Path::new(".")).unwrap();
         let sections = readiness::packs::combined(&packs);
         let mut text = start;
@@ -250,8 +250,7 @@ proptest! {
             let whole_doc = parse(&new_text);
             let whole = map_document(&new_text, &whole_doc, &sections);
             if let Some((new_doc, stretch)) = reparse_stretch(&text, &doc, &new_text) {
-                let matcher = matcher_for(&sections);
-                let again = remap(&new_text, &new_doc, &sections, matcher, &doc, &mapped, &stretch);
+                let again = remap(&new_text, &new_doc, &sections, &doc, &mapped, &stretch);
                 prop_assert_eq!(&again, &*whole, "after {:?}:\n{}", e, new_text);
             }
             text = new_text;

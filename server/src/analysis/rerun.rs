@@ -112,24 +112,9 @@ impl RuleRuns {
 impl OldMapping {
     /// The mapping of the document now (`text`, `doc`): the old one moved past the edit's
     /// stretch, whose lines are mapped again; the old one itself when nothing was edited.
-    /// `key` is the sections' `sections_key`.
-    pub(super) fn now(
-        self,
-        text: &str,
-        doc: &Document,
-        sections: &[PackSection],
-        key: &str,
-    ) -> Arc<Mapped> {
+    pub(super) fn now(self, text: &str, doc: &Document, sections: &[PackSection]) -> Arc<Mapped> {
         match &self.stretch {
-            Some(stretch) => Arc::new(remap(
-                text,
-                doc,
-                sections,
-                crate::packs::mapping::matcher_for_key(key, sections),
-                &self.doc,
-                &self.mapped,
-                stretch,
-            )),
+            Some(stretch) => Arc::new(remap(text, doc, sections, &self.doc, &self.mapped, stretch)),
             None => self.mapped,
         }
     }

@@ -103,23 +103,18 @@ fn hash_section(s: &PackSection, h: &mut impl Hasher) {
 /// The matcher of a set of sections, built once per process: building one normalises every
 /// title, alias and keyword, which costs more than matching a whole checklist.
 pub fn matcher_for(sections: &[PackSection]) -> &'static Matcher<'static> {
-    matcher_for_key(&sections_key(sections), sections)
-}
-
-/// [`matcher_for`], given the sections' [`sections_key`] by a caller that has made it
-/// already (it spells out every item's id: a keystroke made it three times).
-pub fn matcher_for_key(key: &str, sections: &[PackSection]) -> &'static Matcher<'static> {
     static CACHE: std::sync::LazyLock<
         std::sync::Mutex<HashMap<String, &'static Matcher<'static>>>,
     > = std::sync::LazyLock::new(Default::default);
+    let key = sections_key(sections);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(m) = cache.get(key) {
+    if let Some(m) = cache.get(&key) {
         return m;
     }
     // A few distinct pack sets per process at most: leaking them is bounded.
     let owned: &'static [PackSection] = Box::leak(sections.to_vec().into_boxed_slice());
     let matcher: &'static Matcher<'static> = Box::leak(Box::new(Matcher::new(owned)));
-    cache.insert(key.to_string(), matcher);
+    cache.insert(key, matcher);
     matcher
 }
 
@@ -227,17 +222,16 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
 /// mapping `old` of the document before it, `old_doc`: a line's mapping depends on its own
 /// text, its heading's section and a marker on it or the line before, none of which an
 /// edit outside its stretch changes. The stretch's lines are mapped again; the others are
-/// moved. A 5,000-line checklist is mapped in the time of a few dozen lines. `matcher` is
-/// `sections`' (see [`matcher_for_key`]: the caller has their key already).
+/// moved. A 5,000-line checklist is mapped in the time of a few dozen lines.
 pub fn remap(
     text: &str,
     doc: &Document,
     sections: &[PackSection],
-    matcher: &'static Matcher<'static>,
     old_doc: &Document,
     old: &Mapped,
     stretch: &crate::checklist::Stretch,
 ) -> Mapped {
+    let matcher = matcher_for(sections);
     let mapper = LineMapper::new(text, doc, sections, matcher, old.own.clone());
     let mut mentions = old.mentions.clone();
     // Take the old stretch's lines' mentions away, as they were counted.

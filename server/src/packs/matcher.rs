@@ -272,11 +272,6 @@ impl<'p> Matcher<'p> {
         (best >= threshold && best - second >= margin * best).then_some((item, best))
     }
 
-    /// Whether an item id is one of this matcher's items.
-    pub fn knows(&self, id: &str) -> bool {
-        self.item(id).is_some()
-    }
-
     /// This matcher's item with that id.
     pub fn item(&self, id: &str) -> Option<&'p PackItem> {
         self.items.iter().find(|e| e.item.id == id).map(|e| e.item)
