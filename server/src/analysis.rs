@@ -12,6 +12,7 @@ use crate::suppress::Suppressions;
 use crate::workspace::Workspace;
 
 mod rerun;
+mod side_by_side;
 use rerun::Plan;
 pub use rerun::RuleRuns;
 
@@ -154,9 +155,14 @@ fn run_checklist(
         (Some(previous), Some(key)) => rerun::plan(ws, RULES, previous, key),
         _ => (RULES.iter().map(|_| Plan::Whole).collect(), None),
     };
-    if let Some(old) = old_mapping {
-        let _ = mapped.set(old.now(text, doc, &sections));
-    }
+    // The mapping after an edit, made from the old one. Rules asking for it meanwhile wait
+    // for it (`get_or_init`) instead of mapping the whole checklist themselves.
+    let remap = old_mapping.map(|old| {
+        let (mapped, sections) = (&mapped, &sections);
+        move || {
+            mapped.get_or_init(|| old.now(text, doc, sections));
+        }
+    });
     let run = |(rule, plan): (&&dyn crate::rules::Rule, Plan)| {
         let mut found = Vec::new();
         if options.skip.contains(&rule.info().code) {
@@ -190,14 +196,24 @@ fn run_checklist(
         mark_deferred(*rule, &mut found, options);
         found
     };
-    // A long checklist is what someone is typing in: its rules run side by side, which
-    // halves the wait for its diagnostics on two cores. Short ones are not worth the
-    // hand-over (a workspace check runs many of them in parallel anyway). Findings stay
-    // in rule order either way.
+    // A long checklist is what someone is typing in: its rules run side by side, this
+    // thread starting at once and one of rayon's joining when it wakes (see
+    // `side_by_side`). Short ones are not worth the hand-over (a workspace check runs many
+    // of them in parallel anyway). Findings stay in rule order either way.
     let mut runs: Vec<Vec<Finding>> =
         if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
-            RULES.par_iter().zip(plans).map(run).collect()
+            // The mapping first, then the rules that do not read it, then those that do:
+            // by the time one of those starts, the mapping is made or well under way.
+            let order: Vec<usize> = (0..RULES.len())
+                .filter(|&i| !RULES[i].reads_mapping())
+                .chain((0..RULES.len()).filter(|&i| RULES[i].reads_mapping()))
+                .collect();
+            let first = remap.map(|r| Box::new(r) as Box<dyn FnOnce() + Send + '_>);
+            side_by_side::run(first, RULES.iter().zip(plans).collect(), &order, run)
         } else {
+            if let Some(remap) = remap {
+                remap();
+            }
             RULES.iter().zip(plans).map(run).collect()
         };
     share_paths(runs.iter_mut().flatten());
@@ -607,6 +623,42 @@ mod tests {
 
     fn today() -> Date {
         Date::parse_iso("2026-11-22").unwrap()
+    }
+
+    /// A long checklist's rules that read the mapping are queued after the others
+    /// (`Rule::reads_mapping`): a rule saying so wrongly would wait on the mapping, or make
+    /// its own while it is under way.
+    #[test]
+    fn the_rules_that_read_the_mapping_say_so() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo");
+        let ws = Workspace::load(&root, &LoadOptions::default()).unwrap();
+        let packs = workspace_packs(&ws).unwrap();
+        let sections = packs::combined(&packs);
+        let path = ws.checklists().next().unwrap().clone();
+        let file = ws.file(&path).unwrap();
+        for rule in RULES {
+            let mapped = std::sync::OnceLock::new();
+            let cx = ChecklistCx {
+                ws: &ws,
+                path: &path,
+                text: file.text.as_deref().unwrap(),
+                doc: file.document().unwrap(),
+                lines: file.lines.as_deref().unwrap(),
+                today: today(),
+                packs: &packs,
+                sections: &sections,
+                fixes: false,
+                mapped: &mapped,
+                view: None,
+            };
+            rule.check_checklist(&cx, &mut Vec::new());
+            assert_eq!(
+                mapped.get().is_some(),
+                rule.reads_mapping(),
+                "{}",
+                rule.info().code
+            );
+        }
     }
 
     #[test]

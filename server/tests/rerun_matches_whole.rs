@@ -20,6 +20,10 @@ const ITEMS: &[&str] = &[
     // env-mismatch: production says true.
     "- [ ] Set `DEV_AUTH_ENABLED=false` in production",
     "- [x] `LOG_LEVEL=info` everywhere",
+    // env-unset: no config file names it; twice on one line, in a table, in a paragraph.
+    "- [x] `SENTRY_DSN` is set, `SENTRY_DSN=https://x` too",
+    "| Profiling off | ✅ | `PPROF_ENABLED=false` |",
+    "Also `UNSET_FLAG=on` somewhere.",
     // missing-evidence, or not.
     "- [x] Backups via `scripts/backup.sh`",
     "- [x] Restore via `scripts/restore.sh`",

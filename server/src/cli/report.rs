@@ -314,7 +314,7 @@ impl Report {
             )
             .map_err(|e| e.to_string())?;
             report.notes.push(format!(
-                "{}: {} files walked and parsed in {:.0?}, analysed and scored in {:.0?}",
+                "{}: {} files walked and parsed in {:.1?}, analysed and scored in {:.1?}",
                 job.root.display(),
                 ws.file_count(),
                 loaded,

@@ -21,6 +21,13 @@ impl Rule for EnvUnset {
         &INFO
     }
 
+    /// Each finding sits on the reference or requirement it is about, and depends on that
+    /// item's state and the config files only: one per name and line, and a line is in
+    /// one stretch.
+    fn locality(&self) -> super::Locality {
+        super::Locality::Item
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let mut seen: HashSet<(&str, usize)> = HashSet::new();
         let mut named: Vec<(&str, Option<&str>, std::ops::Range<usize>, bool)> = Vec::new();
@@ -31,6 +38,9 @@ impl Rule for EnvUnset {
                 strict: true,
             } = &r.kind
             {
+                if !cx.in_view(r.range.start) {
+                    continue;
+                }
                 let done = r
                     .task
                     .and_then(|t| cx.doc.tasks.get(t as usize))
@@ -42,6 +52,9 @@ impl Rule for EnvUnset {
             }
         }
         for req in &cx.doc.env_requirements {
+            if !cx.in_view(req.range.start) {
+                continue;
+            }
             let done = req
                 .task
                 .and_then(|t| cx.doc.tasks.get(t as usize))

@@ -20,6 +20,10 @@ impl Rule for EvidenceFound {
         &INFO
     }
 
+    fn reads_mapping(&self) -> bool {
+        true
+    }
+
     fn locality(&self) -> super::Locality {
         super::Locality::Item
     }

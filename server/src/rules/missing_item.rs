@@ -18,6 +18,10 @@ impl Rule for MissingItem {
         &INFO
     }
 
+    fn reads_mapping(&self) -> bool {
+        true
+    }
+
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         let sections = cx.sections;
         let mentioned = cx.mapped();

@@ -117,6 +117,12 @@ pub trait Rule: Sync {
     fn builds_fixes(&self) -> bool {
         true
     }
+    /// Whether it reads the checklist's mapping to its packs ([`ChecklistCx::mapped`]): a
+    /// long checklist's rules that do are run after the others, once the mapping is
+    /// under way. Wrong, it costs time, never findings.
+    fn reads_mapping(&self) -> bool {
+        false
+    }
     fn check_checklist(&self, _cx: &ChecklistCx, _out: &mut Vec<Finding>) {}
     fn check_config(&self, _cx: &ConfigCx, _out: &mut Vec<Finding>) {}
 }
