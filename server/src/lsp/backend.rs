@@ -235,6 +235,7 @@ impl LanguageServer for Backend {
         let Some(path) = path_of(&params.text_document.uri) else {
             return;
         };
+        let started = std::time::Instant::now();
         let applied = {
             let mut state = self.engine.state();
             let enc = state.enc;
@@ -249,6 +250,7 @@ impl LanguageServer for Backend {
                     .map_err(|e| format!("{}: {e}", path.display())),
             }
         };
+        tracing::trace!("didChange applied in {:?}", started.elapsed());
         match applied {
             Ok(text) => self.engine.file_changed(&path, Some(text)),
             Err(message) => self.engine.log(MessageType::WARNING, message),
