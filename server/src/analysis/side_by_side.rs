@@ -7,10 +7,14 @@
 //! by side as one after the other. Here the asking thread starts on the first job at once
 //! and a pool thread, woken meanwhile, takes jobs from the same queue as soon as it runs.
 //! Whichever thread is free takes the next job, so the two stay busy however the rules'
-//! costs fall.
+//! costs fall. When the asking thread has done them all before the other woke, it does not
+//! wait for that wake: the other's share is taken back unrun ([`Lent`]).
 
+use std::any::Any;
+use std::marker::PhantomData;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// Runs `first` (when given), then `work` on each of `items` in the order `order` gives
 /// (indices into `items`; an item it leaves out is not run and yields the default), on
@@ -50,14 +54,106 @@ where
             let _ = results[i].set(work(item));
         }
     };
-    rayon::in_place_scope(|s| {
-        s.spawn(|_| take_jobs());
-        take_jobs();
-    });
+    let lent = Lent::spawn(Box::new(take_jobs));
+    take_jobs();
+    lent.finish();
     results
         .into_iter()
         .map(|r| r.into_inner().unwrap_or_default())
         .collect()
+}
+
+/// A job lent to one of rayon's threads, which may get to it late or after the lender has
+/// done all the work: then the lender takes it back unrun rather than wait for the wake.
+/// (A rayon scope would wait for the spawned job to run, and a late wake held the rules up
+/// by milliseconds.)
+struct Lent<'a> {
+    shared: Arc<Shared>,
+    /// The job borrows from the lender's frame for this long.
+    borrows: PhantomData<&'a ()>,
+}
+
+struct Shared {
+    /// The job, until the helper takes it (or the lender takes it back).
+    job: Mutex<Option<Job>>,
+    /// Set once a taken job has run and been dropped.
+    done: Mutex<bool>,
+    ended: Condvar,
+    /// A panic of the job on the helper, handed to the lender.
+    panic: Mutex<Option<Box<dyn Any + Send>>>,
+}
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+impl<'a> Lent<'a> {
+    fn spawn(job: Box<dyn FnOnce() + Send + 'a>) -> Lent<'a> {
+        // SAFETY: the job only outlives `'a` as far as the type says. `Lent` never lets
+        // the lender's frame go (returning or unwinding: `finish` and `Drop`) before the
+        // job is either taken back unrun and dropped there, or has run and been dropped
+        // on the helper (`done`). The helper touches nothing borrowed but the job.
+        let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, Job>(job) };
+        let shared = Arc::new(Shared {
+            job: Mutex::new(Some(job)),
+            done: Mutex::new(false),
+            ended: Condvar::new(),
+            panic: Mutex::new(None),
+        });
+        let theirs = shared.clone();
+        rayon::spawn(move || {
+            let job = lock(&theirs.job).take();
+            if let Some(job) = job {
+                // The job is consumed (and dropped) by the call, before `done` is set.
+                if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(job)) {
+                    *lock(&theirs.panic) = Some(panic);
+                }
+                *lock(&theirs.done) = true;
+                theirs.ended.notify_all();
+            }
+        });
+        Lent {
+            shared,
+            borrows: PhantomData,
+        }
+    }
+
+    /// Takes the job back if the helper has not started it, else waits for it to end;
+    /// a panic of the job goes on here.
+    fn finish(self) {
+        self.reclaim();
+        let panic = lock(&self.shared.panic).take();
+        if let Some(panic) = panic {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    fn reclaim(&self) {
+        let unrun = lock(&self.shared.job).take();
+        let mut done = lock(&self.shared.done);
+        if unrun.is_some() {
+            // Never run: dropped here, and over (a second call returns at once).
+            *done = true;
+            return;
+        }
+        while !*done {
+            done = self
+                .shared
+                .ended
+                .wait(done)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        // Also when the lender unwinds: the job must be back or over before its frame goes.
+        self.reclaim();
+    }
+}
+
+/// A lock that a panic elsewhere does not spoil: what it guards is set whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -85,6 +181,35 @@ mod tests {
         });
         assert_eq!(firsts.load(Ordering::SeqCst), 1);
         assert_eq!(ran.load(Ordering::SeqCst), 50);
+    }
+
+    #[test]
+    fn a_panic_in_a_job_reaches_the_caller_after_both_threads_are_done() {
+        for at in [0, 7, 19] {
+            let order: Vec<usize> = (0..20).collect();
+            let got = std::panic::catch_unwind(|| {
+                run(None, (0..20).collect(), &order, |x: usize| {
+                    assert_ne!(x, at, "job {at} fails");
+                    x
+                })
+            });
+            assert!(got.is_err(), "job {at}");
+        }
+    }
+
+    #[test]
+    fn a_lent_job_is_taken_back_unrun_or_waited_for() {
+        // Many short runs: some end before the helper wakes (taken back), some not.
+        for _ in 0..200 {
+            let ran = AtomicUsize::new(0);
+            let order = [0, 1];
+            let out = run(None, vec![1, 2], &order, |x: usize| {
+                ran.fetch_add(1, Ordering::SeqCst);
+                x * 2
+            });
+            assert_eq!(out, [2, 4]);
+            assert_eq!(ran.load(Ordering::SeqCst), 2);
+        }
     }
 
     #[test]
