@@ -12,7 +12,7 @@ use crate::suppress::Suppressions;
 use crate::workspace::Workspace;
 
 mod rerun;
-mod side_by_side;
+pub(crate) mod side_by_side;
 use rerun::Plan;
 pub use rerun::RuleRuns;
 
@@ -200,22 +200,21 @@ fn run_checklist(
     // thread starting at once and one of rayon's joining when it wakes (see
     // `side_by_side`). Short ones are not worth the hand-over (a workspace check runs many
     // of them in parallel anyway). Findings stay in rule order either way.
-    let mut runs: Vec<Vec<Finding>> =
-        if doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM {
-            // The mapping first, then the rules that do not read it, then those that do:
-            // by the time one of those starts, the mapping is made or well under way.
-            let order: Vec<usize> = (0..RULES.len())
-                .filter(|&i| !RULES[i].reads_mapping())
-                .chain((0..RULES.len()).filter(|&i| RULES[i].reads_mapping()))
-                .collect();
-            let first = remap.map(|r| Box::new(r) as Box<dyn FnOnce() + Send + '_>);
-            side_by_side::run(first, RULES.iter().zip(plans).collect(), &order, run)
-        } else {
-            if let Some(remap) = remap {
-                remap();
-            }
-            RULES.iter().zip(plans).map(run).collect()
-        };
+    let mut runs: Vec<Vec<Finding>> = if runs_side_by_side(doc) {
+        // The mapping first, then the rules that do not read it, then those that do:
+        // by the time one of those starts, the mapping is made or well under way.
+        let order: Vec<usize> = (0..RULES.len())
+            .filter(|&i| !RULES[i].reads_mapping())
+            .chain((0..RULES.len()).filter(|&i| RULES[i].reads_mapping()))
+            .collect();
+        let first = remap.map(|r| Box::new(r) as Box<dyn FnOnce() + Send + '_>);
+        side_by_side::run(first, RULES.iter().zip(plans).collect(), &order, run)
+    } else {
+        if let Some(remap) = remap {
+            remap();
+        }
+        RULES.iter().zip(plans).map(run).collect()
+    };
     share_paths(runs.iter_mut().flatten());
     match key {
         Some(key) => {
@@ -258,6 +257,14 @@ fn mark_deferred(rule: &dyn crate::rules::Rule, findings: &mut [Finding], option
 
 /// Tasks and status rows from which a checklist's rules run in parallel.
 const PARALLEL_RULES_FROM: usize = 1000;
+
+/// Whether a checklist's rules run on two threads ([`side_by_side`]), for a caller that can
+/// get the second one ready ([`warm_up`]) while it does something else first.
+pub fn runs_side_by_side(doc: &crate::checklist::Document) -> bool {
+    doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM
+}
+
+pub use side_by_side::warm_up;
 
 /// Findings of one config file (secrets), before severities and suppressions.
 pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {
