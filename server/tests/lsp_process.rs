@@ -97,6 +97,20 @@ fn utf16_position(text: &str, offset: usize) -> Value {
     json!({ "line": line, "character": text[start..offset].encode_utf16().count() })
 }
 
+/// The binary, initialised as a UTF-16 client, with `rel` written and opened.
+async fn open_in_binary(root: &std::path::Path, rel: &str, text: &str) -> Client {
+    write_files(root, &[(rel, text)]);
+    let mut client = Client::spawn_binary(root);
+    client
+        .initialize(
+            capabilities("utf-16", false),
+            json!({ "today": "2026-01-01" }),
+        )
+        .await;
+    client.open_text(rel, 1, text).await;
+    client
+}
+
 #[tokio::test]
 async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,15 +118,7 @@ async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
     let mut text = String::from(
         "# Readiness\n\n## Security\n- [x] 👩‍👩‍👧 auth `DEV_AUTH_ENABLED=false`\r\n- [ ] 要 item\n",
     );
-    write_files(dir.path(), &[(rel, &text)]);
-    let mut client = Client::spawn_binary(dir.path());
-    client
-        .initialize(
-            capabilities("utf-16", false),
-            json!({ "today": "2026-01-01" }),
-        )
-        .await;
-    client.open_text(rel, 1, &text).await;
+    let mut client = open_in_binary(dir.path(), rel, &text).await;
     let pieces = [
         "a",
         "é",
@@ -148,6 +154,73 @@ async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
         .await;
     assert_eq!(server["version"], 1001);
     assert_eq!(server["text"].as_str().unwrap(), text);
+    client.shutdown_and_exit().await;
+    assert_eq!(wait_exit(&mut client).await.code(), Some(0));
+}
+
+/// The lines of the `unchecked` hints among diagnostics, after checking that each
+/// diagnostic's `data` gives its own place in the list.
+fn unchecked_lines(diagnostics: &[Value]) -> Vec<u64> {
+    for (i, d) in diagnostics.iter().enumerate() {
+        assert_eq!(d["data"][1], i, "data of diagnostic {i}: {d}");
+    }
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == "unchecked")
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect()
+}
+
+/// A checklist of more than a thousand items is checked, and its diagnostics written, on
+/// two threads: what the client gets is the same as for a short one, edit after edit.
+#[tokio::test]
+async fn a_long_checklist_keeps_exact_diagnostics_as_it_is_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let rel = "docs/PRODUCTION_READINESS.md";
+    let mut text = String::from("# Readiness\n\n## Security\n\n");
+    for i in 0..1200 {
+        text.push_str(&format!("- [ ] Task number {i} is done\n"));
+    }
+    let mut client = open_in_binary(dir.path(), rel, &text).await;
+    let first = client
+        .wait_diagnostics(rel, |d| {
+            d.iter().filter(|d| d["code"] == "unchecked").count() == 1200
+        })
+        .await;
+    assert_eq!(unchecked_lines(&first), (4..1204).collect::<Vec<_>>());
+
+    // Task 900 ticked: its hint goes, every other one stays where it was.
+    let tick = json!([{ "range": { "start": { "line": 904, "character": 3 }, "end": { "line": 904, "character": 4 } }, "text": "x" }]);
+    client.change(rel, 2, tick).await;
+    let ticked = client
+        .wait_diagnostics(rel, |d| {
+            d.iter().filter(|d| d["code"] == "unchecked").count() == 1199
+        })
+        .await;
+    let want: Vec<u64> = (4..1204).filter(|&l| l != 904).collect();
+    assert_eq!(unchecked_lines(&ticked), want);
+
+    // A task added at the top: every hint after it, in both halves, moves down a line.
+    let insert = json!([{ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } }, "text": "- [ ] A new first task\n" }]);
+    client.change(rel, 3, insert).await;
+    let moved = client
+        .wait_diagnostics(rel, |d| {
+            d.iter().filter(|d| d["code"] == "unchecked").count() == 1200
+        })
+        .await;
+    let want: Vec<u64> = (4..1205).filter(|&l| l != 905).collect();
+    assert_eq!(unchecked_lines(&moved), want);
+    let last = moved
+        .iter()
+        .find(|d| d["code"] == "unchecked" && d["range"]["start"]["line"] == 1204)
+        .unwrap();
+    assert!(
+        last["message"]
+            .as_str()
+            .unwrap()
+            .contains("Task number 1199 is done"),
+        "{last}"
+    );
     client.shutdown_and_exit().await;
     assert_eq!(wait_exit(&mut client).await.code(), Some(0));
 }

@@ -39,38 +39,118 @@ impl DiagnosticJson {
         out: &mut Vec<u8>,
     ) {
         let conv = Converter::new(text, lines, enc);
-        let mut in_order = InOrder::new(conv);
-        let mut related = RelatedFiles::default();
-        let mut last = Last::new(std::mem::take(&mut self.last));
-        let mut now = Vec::with_capacity(findings.len());
-        let data = format!(",\"data\":[{id},");
-        let mut index_digits = itoa::Buffer::new();
-        out.reserve(findings.len() * 400 + 2);
+        let mut last = std::mem::take(&mut self.last);
+        let n = findings.len();
+        out.reserve(n * 400 + 2);
         out.push(b'[');
-        for (index, f) in findings.iter().enumerate() {
-            let key = key(ws, &mut in_order, enc, f, &mut related);
-            let object = last
-                .take(key)
-                .unwrap_or_else(|| serialise(ws, conv, enc, f));
-            if index > 0 {
-                out.push(b',');
+        if n < SPLIT_FROM {
+            let (bytes, now) = part(ws, conv, id, findings, 0, &mut last, std::mem::take(out));
+            *out = bytes;
+            self.last = now;
+        } else {
+            // Two halves, on this thread and one of rayon's (when it is ready in time;
+            // else both here). Each looks for the last publication's JSON in its own half
+            // of it: a diagnostic that moved across the middle is serialised again.
+            let (mine, theirs) = findings.split_at(n / 2);
+            let middle = last.len() / 2;
+            let (old_mine, old_theirs) = last.split_at_mut(middle);
+            let halves = vec![
+                Half {
+                    findings: mine,
+                    first: 0,
+                    last: old_mine,
+                    out: std::mem::take(out),
+                },
+                Half {
+                    findings: theirs,
+                    first: mine.len(),
+                    last: old_theirs,
+                    out: Vec::with_capacity(theirs.len() * 400),
+                },
+            ];
+            let mut parts =
+                crate::analysis::side_by_side::run(None, halves, &[0, 1], |h: Half<'_, '_>| {
+                    part(ws, conv, id, h.findings, h.first, h.last, h.out)
+                })
+                .into_iter();
+            let (mut bytes, mut now) = parts.next().unwrap_or_default();
+            for (more, kept) in parts {
+                bytes.extend_from_slice(&more);
+                now.extend(kept);
             }
-            out.extend_from_slice(&object);
-            out.extend_from_slice(data.as_bytes());
-            out.extend_from_slice(index_digits.format(index).as_bytes());
-            out.extend_from_slice(b"]}");
-            now.push((key, object));
+            *out = bytes;
+            self.last = now;
         }
         out.push(b']');
-        self.last = now;
     }
+}
+
+/// Publications from this many diagnostics are written on two threads.
+const SPLIT_FROM: usize = 1000;
+
+/// Gets the second thread ready for a publication of `diagnostics` about to be written
+/// (see `analysis::warm_up`): the caller has ~0.3 ms of work left before it.
+pub fn get_ready(diagnostics: usize) {
+    if diagnostics >= SPLIT_FROM {
+        crate::analysis::warm_up(std::time::Duration::from_millis(3));
+    }
+}
+
+/// One thread's share of a publication.
+struct Half<'f, 'l> {
+    findings: &'f [Finding],
+    /// Index of its first finding in the publication (for `data`).
+    first: usize,
+    last: &'l mut [Entry],
+    /// Where its JSON goes: the caller's buffer for the first half.
+    out: Vec<u8>,
+}
+
+type Entry = (u64, Box<[u8]>);
+
+/// Appends to `out` the diagnostics of `findings` (the publication's from index `first`,
+/// each after a comma but the publication's first), taking the JSON of each that is
+/// unchanged from `last`. Returns `out` and the entries made.
+fn part(
+    ws: &Workspace,
+    conv: Converter,
+    id: u64,
+    findings: &[Finding],
+    first: usize,
+    last: &mut [Entry],
+    mut out: Vec<u8>,
+) -> (Vec<u8>, Vec<Entry>) {
+    let enc = conv.enc;
+    let mut in_order = InOrder::new(conv);
+    let mut related = RelatedFiles::default();
+    let mut last = Last::new(last);
+    let mut now = Vec::with_capacity(findings.len());
+    let data = format!(",\"data\":[{id},");
+    let mut index_digits = itoa::Buffer::new();
+    for (k, f) in findings.iter().enumerate() {
+        let index = first + k;
+        let key = key(ws, &mut in_order, enc, f, &mut related);
+        let object = last
+            .take(key)
+            .unwrap_or_else(|| serialise(ws, conv, enc, f));
+        if index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&object);
+        out.extend_from_slice(data.as_bytes());
+        out.extend_from_slice(index_digits.format(index).as_bytes());
+        out.extend_from_slice(b"]}");
+        now.push((key, object));
+    }
+    (out, now)
 }
 
 /// The last publication's entries, taken in order: a keystroke adds or drops a diagnostic
 /// or two and leaves the others in place, so each is looked for a few entries past the
 /// last one taken. Hashing every key into a map instead was a tenth of a publication.
-struct Last {
-    entries: Vec<(u64, Option<Box<[u8]>>)>,
+struct Last<'l> {
+    /// An entry taken is left empty (a diagnostic's JSON never is).
+    entries: &'l mut [Entry],
     next: usize,
     misses: usize,
     /// Built once a publication has missed too often in place (a pasted section, lines
@@ -84,10 +164,10 @@ const LOOK_AHEAD: usize = 16;
 /// Misses in place after which every entry is looked up by key instead.
 const MISSES_IN_PLACE: usize = 32;
 
-impl Last {
-    fn new(entries: Vec<(u64, Box<[u8]>)>) -> Last {
+impl<'l> Last<'l> {
+    fn new(entries: &'l mut [Entry]) -> Last<'l> {
         Last {
-            entries: entries.into_iter().map(|(k, b)| (k, Some(b))).collect(),
+            entries,
             next: 0,
             misses: 0,
             by_key: None,
@@ -97,7 +177,7 @@ impl Last {
     fn take(&mut self, key: u64) -> Option<Box<[u8]>> {
         let end = self.entries.len().min(self.next + LOOK_AHEAD);
         let near =
-            (self.next..end).find(|&i| self.entries[i].0 == key && self.entries[i].1.is_some());
+            (self.next..end).find(|&i| self.entries[i].0 == key && !self.entries[i].1.is_empty());
         let at = match near {
             Some(at) => at,
             None => {
@@ -105,7 +185,7 @@ impl Last {
                 if self.misses < MISSES_IN_PLACE {
                     return None; // a new diagnostic, most likely
                 }
-                let entries = &self.entries;
+                let entries = &*self.entries;
                 *self
                     .by_key
                     .get_or_insert_with(|| {
@@ -119,7 +199,10 @@ impl Last {
                     .get(&key)?
             }
         };
-        let object = self.entries[at].1.take()?;
+        let object = std::mem::take(&mut self.entries[at].1);
+        if object.is_empty() {
+            return None; // taken already
+        }
         self.next = at + 1;
         Some(object)
     }
@@ -215,9 +298,19 @@ mod tests {
 
     #[test]
     fn the_same_bytes_as_serialising_the_diagnostics_edit_after_edit() {
+        same_bytes_edit_after_edit(30);
+    }
+
+    /// A long checklist's publication is written in two halves, on two threads.
+    #[test]
+    fn the_same_bytes_edit_after_edit_when_written_in_halves() {
+        same_bytes_edit_after_edit(SPLIT_FROM + 100);
+    }
+
+    fn same_bytes_edit_after_edit(tasks: usize) {
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::from("# Launch 🚀\n\n## Security\n\n");
-        for i in 0..30 {
+        for i in 0..tasks {
             text.push_str(&format!(
                 "- [{}] Rotate key {} in `docs/missing-{}.md` with `LOG_LEVEL=info` — 日本\n",
                 if i % 2 == 0 { "x" } else { " " },
@@ -236,7 +329,7 @@ mod tests {
             ws.set_file("readiness.md", Some(std::sync::Arc::from(text.as_str())));
             let raw = crate::analysis::check_checklist(&ws, "readiness.md", today, &packs);
             let findings = crate::analysis::finish(&ws, today, raw);
-            assert!(findings.len() > 20);
+            assert!(findings.len() > 20 && (tasks < SPLIT_FROM || findings.len() >= SPLIT_FROM));
             let lines = ws.line_index("readiness.md").unwrap();
             for enc in [Encoding::Utf8, Encoding::Utf16] {
                 let mut expected = convert::diagnostics(&ws, &text, lines, enc, &findings);
@@ -255,9 +348,18 @@ mod tests {
     /// by key once too many are missed in place; the bytes stay those of serialising.
     #[test]
     fn the_same_bytes_when_diagnostics_are_reordered_or_repeated() {
+        same_bytes_reordered_or_repeated(80);
+    }
+
+    #[test]
+    fn the_same_bytes_reordered_or_repeated_when_written_in_halves() {
+        same_bytes_reordered_or_repeated(SPLIT_FROM + 300);
+    }
+
+    fn same_bytes_reordered_or_repeated(tasks: usize) {
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::from("# Launch\n\n## Security\n\n");
-        for i in 0..80 {
+        for i in 0..tasks {
             text.push_str(&format!("- [ ] Task {i} in `docs/missing-{}.md`\n", i % 9));
         }
         std::fs::write(dir.path().join("readiness.md"), &text).unwrap();
@@ -267,6 +369,7 @@ mod tests {
         let raw = crate::analysis::check_checklist(&ws, "readiness.md", today, &packs);
         let findings = crate::analysis::finish(&ws, today, raw);
         assert!(findings.len() > 2 * MISSES_IN_PLACE);
+        assert!(tasks < SPLIT_FROM || findings.len() >= SPLIT_FROM);
         let lines = ws.line_index("readiness.md").unwrap();
         let mut reversed = findings.clone();
         reversed.reverse();

@@ -503,6 +503,8 @@ impl Engine {
             // Only its own file is published here; a file's findings settle on their own.
             let mut findings = findings;
             findings.retain(|f| *f.path == *rel);
+            // Its publication is written on two threads when long: the second is woken now.
+            super::diagnostic_json::get_ready(findings.len());
             let mut findings = analysis::finish(&ws, today, findings);
             if !is_open {
                 drop_hints(&mut findings);
