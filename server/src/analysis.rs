@@ -15,6 +15,7 @@ mod rerun;
 pub(crate) mod side_by_side;
 use rerun::Plan;
 pub use rerun::RuleRuns;
+pub use side_by_side::warm_up;
 
 /// Which files to analyse.
 #[derive(Debug, Clone)]
@@ -263,8 +264,6 @@ const PARALLEL_RULES_FROM: usize = 1000;
 pub fn runs_side_by_side(doc: &crate::checklist::Document) -> bool {
     doc.tasks.len() + doc.status_rows.len() >= PARALLEL_RULES_FROM
 }
-
-pub use side_by_side::warm_up;
 
 /// Findings of one config file (secrets), before severities and suppressions.
 pub fn check_config(ws: &Workspace, path: &str) -> Vec<Finding> {

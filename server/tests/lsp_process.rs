@@ -158,6 +158,15 @@ async fn a_thousand_random_edits_leave_the_same_text_on_both_sides() {
     assert_eq!(wait_exit(&mut client).await.code(), Some(0));
 }
 
+/// The diagnostics of `rel` once `count` of them are `unchecked` hints.
+async fn wait_unchecked(client: &mut Client, rel: &str, count: usize) -> Vec<Value> {
+    client
+        .wait_diagnostics(rel, |d| {
+            d.iter().filter(|d| d["code"] == "unchecked").count() == count
+        })
+        .await
+}
+
 /// The lines of the `unchecked` hints among diagnostics, after checking that each
 /// diagnostic's `data` gives its own place in the list.
 fn unchecked_lines(diagnostics: &[Value]) -> Vec<u64> {
@@ -182,32 +191,20 @@ async fn a_long_checklist_keeps_exact_diagnostics_as_it_is_edited() {
         text.push_str(&format!("- [ ] Task number {i} is done\n"));
     }
     let mut client = open_in_binary(dir.path(), rel, &text).await;
-    let first = client
-        .wait_diagnostics(rel, |d| {
-            d.iter().filter(|d| d["code"] == "unchecked").count() == 1200
-        })
-        .await;
+    let first = wait_unchecked(&mut client, rel, 1200).await;
     assert_eq!(unchecked_lines(&first), (4..1204).collect::<Vec<_>>());
 
     // Task 900 ticked: its hint goes, every other one stays where it was.
     let tick = json!([{ "range": { "start": { "line": 904, "character": 3 }, "end": { "line": 904, "character": 4 } }, "text": "x" }]);
     client.change(rel, 2, tick).await;
-    let ticked = client
-        .wait_diagnostics(rel, |d| {
-            d.iter().filter(|d| d["code"] == "unchecked").count() == 1199
-        })
-        .await;
+    let ticked = wait_unchecked(&mut client, rel, 1199).await;
     let want: Vec<u64> = (4..1204).filter(|&l| l != 904).collect();
     assert_eq!(unchecked_lines(&ticked), want);
 
     // A task added at the top: every hint after it, in both halves, moves down a line.
     let insert = json!([{ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } }, "text": "- [ ] A new first task\n" }]);
     client.change(rel, 3, insert).await;
-    let moved = client
-        .wait_diagnostics(rel, |d| {
-            d.iter().filter(|d| d["code"] == "unchecked").count() == 1200
-        })
-        .await;
+    let moved = wait_unchecked(&mut client, rel, 1200).await;
     let want: Vec<u64> = (4..1205).filter(|&l| l != 905).collect();
     assert_eq!(unchecked_lines(&moved), want);
     let last = moved

@@ -27,11 +27,7 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Option<T>) -> Result<Option<T>> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => Ok(v),
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let msg = super::engine::panic_message(&*panic);
             tracing::error!("{what} panicked: {msg}");
             Err(Error::internal_error())
         }

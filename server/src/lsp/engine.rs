@@ -42,13 +42,16 @@ async fn on_this_thread<R: Send + 'static>(
     let caught = tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
     });
-    caught.map_err(|panic| {
-        let text = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned());
-        format!("panicked: {}", text.unwrap_or_default())
-    })
+    caught.map_err(|panic| format!("panicked: {}", panic_message(&*panic)))
+}
+
+/// What a caught panic said, when it said it with a string.
+pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 /// The check of an edited checklist that [`Engine::record_change`] leaves to its caller.
@@ -472,10 +475,6 @@ impl Engine {
     /// own file: returns once the publication is queued.
     pub async fn check_now(self: &Arc<Self>, check: QuickCheck) {
         let QuickCheck { dir, rel, gen } = check;
-        self.quick(dir, rel, gen).await
-    }
-
-    async fn quick(self: &Arc<Self>, dir: PathBuf, rel: String, gen: u64) {
         let Some((ws, today, enc, versions)) = self.current(&dir, gen) else {
             return;
         };
