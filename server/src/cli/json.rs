@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::report::{Counts, Report};
+use super::report::{ChecklistOut, Counts, Report};
 
 #[derive(Serialize)]
 struct TaskCounts {
@@ -79,14 +79,6 @@ struct Summary {
     hints: usize,
 }
 
-#[derive(Serialize)]
-struct Output<C: Serialize, D: Serialize> {
-    version: u32,
-    checklists: C,
-    diagnostics: D,
-    summary: Summary,
-}
-
 /// Serializes an iterator as a JSON array without collecting it (once: a second time
 /// gives an empty array).
 pub(super) struct Seq<I>(std::cell::RefCell<Option<I>>);
@@ -104,8 +96,8 @@ pub(super) fn seq<I>(iter: I) -> Seq<I> {
     Seq(std::cell::RefCell::new(Some(iter)))
 }
 
-pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    let checklists = report.checklists.iter().map(|c| Checklist {
+fn checklist(c: &ChecklistOut) -> Checklist<'_> {
+    Checklist {
         path: &c.path,
         tasks: (&c.tasks).into(),
         status_rows: RowCounts {
@@ -125,8 +117,82 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             .collect(),
         score: c.score.as_ref().map(|s| s.score),
         level: c.score.as_ref().and_then(|s| s.level).map(|l| l.as_str()),
-    });
-    let diagnostics = report.diagnostics().map(|(path, d)| Diagnostic {
+    }
+}
+
+fn summary(s: &super::report::Summary) -> Summary {
+    Summary {
+        files: s.files,
+        checklists: s.checklists,
+        errors: s.errors,
+        warnings: s.warnings,
+        infos: s.infos,
+        hints: s.hints,
+    }
+}
+
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let checklists = report.checklists.iter().map(checklist);
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    // The shape of `Output`, written by hand so that the diagnostics, most of the bytes, can
+    // be rendered on all cores (see `write_diagnostics`); the bytes are serde_json's
+    // `to_writer_pretty`'s (tested below).
+    out.write_all(b"{\n  \"version\": 1,\n  \"checklists\": ")?;
+    seq(checklists).serialize(&mut pretty(&mut out, 1))?;
+    out.write_all(b",\n  \"diagnostics\": ")?;
+    write_diagnostics(&mut out, report.diagnostics())?;
+    out.write_all(b",\n  \"summary\": ")?;
+    summary(&report.summary).serialize(&mut pretty(&mut out, 1))?;
+    out.write_all(b"\n}\n")?;
+    out.flush()
+}
+
+/// Diagnostics rendered per chunk, and chunks rendered at once: about 1 MB of JSON in
+/// flight, as the report is written at the run's peak of memory.
+const CHUNK: usize = 512;
+const CHUNKS_AT_ONCE: usize = 4;
+
+/// The `diagnostics` array, as `to_writer_pretty` writes it at its depth in the output:
+/// its elements are rendered in chunks side by side on rayon's threads, and written in order.
+/// A large check's report is tens of megabytes of JSON, and one thread took a tenth of the
+/// run to format it.
+fn write_diagnostics<'r>(
+    out: &mut impl Write,
+    mut diagnostics: impl Iterator<Item = (&'r str, &'r super::report::Diagnostic)>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut window = Vec::with_capacity(CHUNK * CHUNKS_AT_ONCE);
+    let mut written = 0;
+    loop {
+        window.clear();
+        window.extend(diagnostics.by_ref().take(CHUNK * CHUNKS_AT_ONCE));
+        if window.is_empty() {
+            break;
+        }
+        let rendered: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut buf = Vec::with_capacity(chunk.len() * 640);
+                for (i, (path, d)) in chunk.iter().enumerate() {
+                    // Every element but the very first follows a comma.
+                    let first = written + c * CHUNK + i == 0;
+                    buf.extend_from_slice(if first { b"[\n    " } else { b",\n    " });
+                    diagnostic(path, d).serialize(&mut pretty(&mut buf, 2))?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for buf in rendered {
+            out.write_all(&buf?)?;
+        }
+        written += window.len();
+    }
+    out.write_all(if written == 0 { b"[]" } else { b"\n  ]" })
+}
+
+fn diagnostic<'a>(path: &'a str, d: &'a super::report::Diagnostic) -> Diagnostic<'a> {
+    Diagnostic {
         path,
         line: d.start.line,
         column: d.start.column,
@@ -144,23 +210,208 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 message: &r.message,
             })
             .collect(),
-    });
-    let s = &report.summary;
-    let output = Output {
-        version: 1,
-        checklists: seq(checklists),
-        diagnostics: seq(diagnostics),
-        summary: Summary {
-            files: s.files,
-            checklists: s.checklists,
-            errors: s.errors,
-            warnings: s.warnings,
-            infos: s.infos,
-            hints: s.hints,
+    }
+}
+
+/// A serializer writing as `to_writer_pretty` does for a value nested `depth` levels deep.
+fn pretty<W: Write>(out: W, depth: usize) -> serde_json::Serializer<W, Nested> {
+    serde_json::Serializer::with_formatter(
+        out,
+        Nested {
+            depth,
+            has_value: false,
         },
+    )
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent), starting at a given depth: its
+/// own cannot be started anywhere but at the top.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cli::report::{
+        ChecklistOut, Diagnostic as Diag, FileDiagnostics, Position, RelatedOut, SectionOut,
     };
-    let mut buffered = io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut buffered, &output)?;
-    writeln!(buffered)?;
-    buffered.flush()
+    use crate::model::Severity;
+
+    /// The document as serde_json writes it in one piece, pretty: what `write` must equal.
+    #[derive(Serialize)]
+    struct Output<C: Serialize, D: Serialize> {
+        version: u32,
+        checklists: C,
+        diagnostics: D,
+        summary: Summary,
+    }
+
+    fn in_one_piece(report: &Report) -> String {
+        let output = Output {
+            version: 1,
+            checklists: report.checklists.iter().map(checklist).collect::<Vec<_>>(),
+            diagnostics: report
+                .diagnostics()
+                .map(|(p, d)| diagnostic(p, d))
+                .collect::<Vec<_>>(),
+            summary: summary(&report.summary),
+        };
+        serde_json::to_string_pretty(&output).unwrap() + "\n"
+    }
+
+    fn written(report: &Report) -> String {
+        let mut out = Vec::new();
+        write(&mut out, report).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn diag(i: usize, related: usize) -> Diag {
+        Diag {
+            start: Position {
+                line: i + 1,
+                column: 3,
+            },
+            end: Position {
+                line: i + 1,
+                column: 9,
+            },
+            severity: [Severity::Error, Severity::Warning, Severity::Info][i % 3],
+            code: "broken-link",
+            message: format!("link {i}: \"quoted\", tab\t, ✅ and a \\ backslash").into(),
+            related: (0..related)
+                .map(|r| RelatedOut {
+                    path: Arc::from(".env.production"),
+                    line: r + 1,
+                    message: format!("defined here ({r})"),
+                })
+                .collect(),
+            extra: None,
+        }
+    }
+
+    fn report(files: usize, per_file: usize) -> Report {
+        let mut report = Report::default();
+        report.checklists.push(ChecklistOut {
+            path: "docs/readiness.md".into(),
+            tasks: Default::default(),
+            status_rows: Default::default(),
+            sections: vec![SectionOut {
+                title: "Security & \"secrets\"".into(),
+                line: 3,
+                level: 2,
+                tasks: Default::default(),
+                score: None,
+            }],
+            errors: 1,
+            warnings: 0,
+            infos: 0,
+            hints: 0,
+            score: None,
+        });
+        for f in 0..files {
+            report.files.push(FileDiagnostics {
+                path: Arc::from(format!("svc-{f}/readiness.md")),
+                diagnostics: (0..per_file).map(|i| diag(i, i % 3)).collect(),
+            });
+        }
+        report.summary.files = 7;
+        report
+    }
+
+    #[test]
+    fn writes_the_bytes_serde_json_writes_in_one_piece() {
+        for (files, per_file) in [(0, 0), (1, 1), (1, 2), (3, 5)] {
+            let r = report(files, per_file);
+            assert_eq!(written(&r), in_one_piece(&r), "{files} x {per_file}");
+        }
+        let empty = Report::default();
+        assert_eq!(written(&empty), in_one_piece(&empty));
+    }
+
+    #[test]
+    fn diagnostics_across_many_chunks_come_out_whole_and_in_order() {
+        // More than one window of chunks, and a last chunk that is not full.
+        let n = CHUNK * CHUNKS_AT_ONCE + CHUNK + 7;
+        let r = report(3, n / 3 + 1);
+        let out = written(&r);
+        assert_eq!(out, in_one_piece(&r));
+        let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            parsed["diagnostics"].as_array().unwrap().len(),
+            3 * (n / 3 + 1)
+        );
+    }
 }
