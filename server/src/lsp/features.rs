@@ -12,7 +12,7 @@ use super::position::Converter;
 use super::state::Snapshot;
 use crate::checklist::{Document, RefKind};
 use crate::text::Encoding;
-use crate::workspace::{PathResolution, Workspace};
+use crate::workspace::{Parsed, PathResolution, Workspace};
 
 fn contains(range: &ByteRange<usize>, offset: usize) -> bool {
     range.start <= offset && offset <= range.end
@@ -119,11 +119,14 @@ fn link_completions(snap: &Snapshot, typed: &str) -> Vec<CompletionItem> {
             };
             CompletionItem {
                 label,
-                kind: Some(if f.document().is_some() {
-                    CompletionItemKind::FILE
-                } else {
-                    CompletionItemKind::REFERENCE
-                }),
+                // Not `document()`: that would read every outline to list it.
+                kind: Some(
+                    if matches!(f.parsed, Parsed::Markdown(_) | Parsed::Outline(_)) {
+                        CompletionItemKind::FILE
+                    } else {
+                        CompletionItemKind::REFERENCE
+                    },
+                ),
                 detail: Some(p.clone()),
                 ..Default::default()
             }

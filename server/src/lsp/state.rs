@@ -196,7 +196,7 @@ impl State {
         let doc = self.docs.get(path);
         let kept = ws
             .file(&rel)
-            .and_then(|f| Some((ws.text_or_disk(&rel)?, f.lines.clone()?)));
+            .and_then(|f| Some((ws.text_or_disk(&rel)?, f.line_index()?.clone())));
         let (text, lines) = match (doc, kept) {
             (Some(d), _) => (d.text.clone(), d.lines.clone()),
             (None, Some(kept)) => kept,

@@ -394,7 +394,7 @@ impl<'a> Prober<'a> {
             }
             return Some(t.clone());
         }
-        if file.document().is_some_and(|d| d.outline) {
+        if file.is_outline() {
             // Kept without its text; once opened or changed it is read whole, and cached
             // results must go then too.
             self.ws.probe_cache().note_markdown_read();

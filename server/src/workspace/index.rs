@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::discover::{self, name_says_checklist, MAX_FILE_SIZE};
-use super::{DefSite, FileKind, LoadOptions, Parsed, SourceFile, Workspace};
+use super::{DefSite, FileKind, LoadOptions, Outline, Parsed, SourceFile, Workspace};
 use crate::config::{self, Profile};
 use crate::settings::{Settings, SettingsError, FILE_NAME};
 use crate::text::LineIndex;
@@ -30,7 +30,12 @@ fn kind_of(path: &str) -> FileKind {
 }
 
 /// Reads a file as text for analysis; None (with a note) for what cannot be analysed.
-fn read_text(abs: &Path, rel: &str, size: u64, notes: &mut Vec<String>) -> Option<Arc<str>> {
+pub(super) fn read_text(
+    abs: &Path,
+    rel: &str,
+    size: u64,
+    notes: &mut Vec<String>,
+) -> Option<Arc<str>> {
     if size > MAX_FILE_SIZE {
         notes.push(format!("{rel}: skipped, larger than 4 MiB ({size} bytes)"));
         return None;
@@ -97,7 +102,7 @@ impl Workspace {
                 text,
                 &settings,
                 forced.contains(rel),
-                Reading::Load,
+                Reading::Load(root),
             );
             (file, notes)
         });
@@ -133,7 +138,7 @@ impl Workspace {
                     text,
                     &ws.settings,
                     true,
-                    Reading::Load,
+                    Reading::Load(root),
                 );
                 ws.notes.append(&mut notes);
                 ws.files.insert(rel.clone(), file);
@@ -314,9 +319,10 @@ fn is_checklist(rel: &str, front_matter: Option<bool>, settings: &Settings) -> b
 
 /// How a markdown file is read.
 enum Reading<'p> {
-    /// The walk of a whole workspace: a file that is no checklist is read as an outline
-    /// (front matter and headings), all any rule asks of a link target.
-    Load,
+    /// The walk of a whole workspace (from this root): a file that is no checklist is kept
+    /// as an [`Outline`] (front matter and headings, when first asked), all any rule asks
+    /// of a link target.
+    Load(&'p Path),
     /// A change to one file (an edit, a save, a file watched): read whole, so an editor
     /// gets every feature in any markdown file it opens. With the previous text and
     /// document, only the stretch the edit touched is parsed again, and it is told here.
@@ -352,7 +358,6 @@ fn build_file_from(
         profile = Profile::Production;
     }
     let read = text.clone(); // the text as read, for the line index of any file
-    let mut text = text;
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
             let doc = match reading {
@@ -370,7 +375,7 @@ fn build_file_from(
                         None => crate::checklist::parse(t),
                     }
                 }
-                Reading::Load
+                Reading::Load(root)
                     if !forced
                         && !is_checklist(
                             rel,
@@ -378,15 +383,19 @@ fn build_file_from(
                             settings,
                         ) =>
                 {
-                    crate::checklist::parse_outline(t)
+                    // Kept without its text, parsed when first asked (see `Outline`).
+                    return SourceFile {
+                        kind,
+                        text: None,
+                        lines: None,
+                        parsed: Parsed::Outline(Arc::new(Outline::new(root.join(rel)))),
+                        is_checklist: false,
+                        profile,
+                    };
                 }
                 _ => crate::checklist::parse(t),
             };
             let is = forced || is_checklist(rel, doc.front_matter.readiness, settings);
-            // An outline keeps no text (see `Workspace::text_or_disk`), but its line index.
-            if doc.outline {
-                text = None;
-            }
             (Parsed::Markdown(Arc::new(doc)), is)
         }
         (FileKind::Config(k), Some(t)) => {
@@ -499,7 +508,14 @@ mod tests {
             let doc = ws.file(path).and_then(|f| f.document()).unwrap();
             assert!(!doc.outline && doc.tasks.len() == 1, "{path}");
         }
-        // The link target: headings only, the same anchors a whole parse gives.
+        // The link target is kept unread until asked; asking says whether it is an outline
+        // without reading it.
+        let unread = |ws: &Workspace| match &ws.file("docs/runbook.md").unwrap().parsed {
+            Parsed::Outline(o) => o.read.get().is_none(),
+            other => panic!("not an outline: {other:?}"),
+        };
+        assert!(ws.file("docs/runbook.md").unwrap().is_outline() && unread(&ws));
+        // Asked, it is headings only: the same anchors a whole parse gives, and its lines.
         let doc = ws
             .file("docs/runbook.md")
             .and_then(|f| f.document())
@@ -507,6 +523,14 @@ mod tests {
         assert!(doc.outline && doc.tasks.is_empty() && doc.references.is_empty());
         let anchors: Vec<&str> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
         assert_eq!(anchors, ["runbook", "restore"]);
+        assert!(!unread(&ws));
+        assert_eq!(
+            ws.line_index("docs/runbook.md")
+                .unwrap()
+                .line_of(other.len()),
+            5
+        );
+        assert_eq!(ws.text_or_disk("docs/runbook.md").as_deref(), Some(other));
 
         // Opened in an editor (or changed on disk), it is read whole.
         ws.set_file("docs/runbook.md", Some(Arc::from(other)));

@@ -33,8 +33,45 @@ pub enum FileKind {
 #[derive(Debug, Clone)]
 pub enum Parsed {
     Markdown(Arc<Document>),
+    /// Markdown that is no checklist, as a load leaves it: see [`Outline`].
+    Outline(Arc<Outline>),
     Config(Arc<ConfigFile>),
     None,
+}
+
+/// A markdown file that is no checklist, read from disk when first asked for: front matter
+/// and headings (see [`crate::checklist::parse_outline`]) and its line index.
+///
+/// Rules ask such a file only for its headings, and only when a link names one of its
+/// anchors. On a monorepo these files are a third of the markdown, and most are never
+/// asked (an ADR, an onboarding guide): outlining them all was a tenth of a `check`'s time.
+/// A load still reads each once, for the front matter that can make it a checklist.
+#[derive(Debug)]
+pub struct Outline {
+    abs: PathBuf,
+    read: OnceLock<Option<(Arc<Document>, Arc<LineIndex>)>>,
+}
+
+impl Outline {
+    pub(crate) fn new(abs: PathBuf) -> Outline {
+        Outline {
+            abs,
+            read: OnceLock::new(),
+        }
+    }
+
+    /// The outline and line index, read and parsed at the first call (on any thread: the
+    /// others wait for it). None when the file can no longer be read as text.
+    fn get(&self) -> Option<&(Arc<Document>, Arc<LineIndex>)> {
+        self.read
+            .get_or_init(|| {
+                let size = std::fs::metadata(&self.abs).ok()?.len();
+                let text = index::read_text(&self.abs, "", size, &mut Vec::new())?;
+                let doc = crate::checklist::parse_outline(&text);
+                Some((Arc::new(doc), Arc::new(LineIndex::new(&text))))
+            })
+            .as_ref()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -49,17 +86,31 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The parsed markdown; for a file loaded as an [`Outline`], read from disk now.
     pub fn document(&self) -> Option<&Document> {
-        match &self.parsed {
-            Parsed::Markdown(d) => Some(d),
-            _ => None,
-        }
+        self.document_arc().map(|d| &**d)
     }
 
     /// [`SourceFile::document`], shared: kept by a caller for the next analysis.
     pub fn document_arc(&self) -> Option<&Arc<Document>> {
         match &self.parsed {
             Parsed::Markdown(d) => Some(d),
+            Parsed::Outline(o) => o.get().map(|(d, _)| d),
+            _ => None,
+        }
+    }
+
+    /// Whether the file is markdown loaded as an [`Outline`] (without its text); asking
+    /// does not read it.
+    pub fn is_outline(&self) -> bool {
+        matches!(self.parsed, Parsed::Outline(_))
+    }
+
+    /// The line index of a markdown or config file (an outline's is made when first asked).
+    pub fn line_index(&self) -> Option<&Arc<LineIndex>> {
+        match (&self.lines, &self.parsed) {
+            (Some(lines), _) => Some(lines),
+            (None, Parsed::Outline(o)) => o.get().map(|(_, lines)| lines),
             _ => None,
         }
     }
@@ -210,7 +261,9 @@ impl Workspace {
         if let Some(t) = &file.text {
             return Some(t.clone());
         }
-        file.document().filter(|d| d.outline)?;
+        if !file.is_outline() {
+            return None;
+        }
         let cached = self.disk_texts.lock().ok()?.get(path).cloned();
         let text = match cached {
             Some(t) => t,
@@ -223,7 +276,7 @@ impl Workspace {
             }
         };
         // Changed on disk and not yet reported: the kept line index no longer fits it.
-        let lines = file.lines.as_deref()?;
+        let lines = file.line_index()?;
         (lines.text_len() == text.len()).then_some(text)
     }
 
@@ -232,7 +285,7 @@ impl Workspace {
     }
 
     pub fn line_index(&self, path: &str) -> Option<&LineIndex> {
-        self.files.get(path)?.lines.as_deref()
+        self.files.get(path)?.line_index().map(|l| &**l)
     }
 
     /// Definitions of an env var across all config files.
