@@ -202,3 +202,46 @@ fn cached_results_follow_workspace_changes() {
     );
     assert_eq!(Prober::new(&ws, "").probe(&md).outcome, Pass);
 }
+
+/// In a monorepo, a folder's CI is its own configuration and the repository's, found once
+/// for all folders: each path once, in path order.
+#[test]
+fn ci_step_in_a_folder_reads_its_own_and_the_root_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let steps = |run: &str| format!("jobs:\n  t:\n    steps:\n      - run: {run}\n");
+    write(".github/workflows/ci.yml", &steps("npm test"));
+    write("services/a/package.json", "{}\n");
+    write("services/a/Jenkinsfile", "pipeline {}\n");
+    write("services/b/package.json", "{}\n");
+    write("services/b/.github/workflows/b.yml", &steps("cargo test"));
+    let ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
+    let run = |scope: &str, regex: &str| {
+        let p = probe(&format!(r#"{{ kind = "ci_step", regex = '{regex}' }}"#));
+        let r = Prober::new(&ws, scope).probe(&p);
+        let ev: Vec<String> = r.evidence.iter().map(|e| e.to_string()).collect();
+        (r.outcome, r.detail, ev)
+    };
+    // The root's workflow, from both folders.
+    for scope in ["services/a", "services/b"] {
+        let (outcome, _, ev) = run(scope, "npm test");
+        assert_eq!((outcome, ev), (Pass, vec![".github/workflows/ci.yml:4".into()]));
+    }
+    // A folder's own workflow, seen from it (and, as a file of the tree, from the other).
+    let (outcome, _, ev) = run("services/b", "cargo test");
+    assert_eq!(
+        (outcome, ev),
+        (Pass, vec!["services/b/.github/workflows/b.yml:4".into()])
+    );
+    // The Jenkinsfile matches from the folder and from the root: listed once.
+    let (outcome, detail, _) = run("services/a", "semgrep");
+    assert_eq!(outcome, Fail);
+    assert_eq!(
+        detail,
+        "no step in .github/workflows/ci.yml, services/a/Jenkinsfile matches"
+    );
+}
