@@ -160,6 +160,10 @@ fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<S
     scores
 }
 
+/// Item ids by how many lines mention them; foldhash, not SipHash: counted for every line
+/// of every checklist.
+type Mentions = HashMap<&'static str, u32, foldhash::fast::FixedState>;
+
 /// A document's mapped lines, and the ids of items some line plausibly mentions.
 #[derive(Debug, Default, PartialEq)]
 pub struct Mapped {
@@ -167,7 +171,7 @@ pub struct Mapped {
     pub lines: Vec<MappedLine>,
     /// Ids of the items lines map to or plausibly mention, with how many lines do (so that
     /// an edit can take a line's mentions away again, see [`remap`]).
-    mentions: HashMap<&'static str, u32>,
+    mentions: Mentions,
     /// Each heading's own pack section (index into the sections), found once per set of
     /// headings: an edit that re-maps a stretch keeps the headings.
     own: Arc<Vec<Option<usize>>>,
@@ -305,12 +309,7 @@ fn lines_of(doc: &Document) -> impl Iterator<Item = (LineRef, usize)> + '_ {
 
 /// Counts the items a line mentions, each once: those it scores high enough for, and the
 /// one it maps to. `by` is 1 to count a line in, -1 to take it out again.
-fn count_mentions(
-    mentions: &mut HashMap<&'static str, u32>,
-    scores: &Scores,
-    mapped: Option<&'static str>,
-    by: i32,
-) {
+fn count_mentions(mentions: &mut Mentions, scores: &Scores, mapped: Option<&'static str>, by: i32) {
     // Scores are sorted, highest first.
     let high = scores.partition_point(|(_, _, score)| *score >= MENTION_THRESHOLD);
     let above = scores[..high].iter().map(|(item, _, _)| item.id.as_str());
@@ -379,12 +378,7 @@ impl<'d> LineMapper<'d> {
     }
 
     /// Maps one line onto `out` (when it maps) and counts its mentions.
-    fn map(
-        &self,
-        line: LineRef,
-        out: &mut Vec<MappedLine>,
-        mentions: &mut HashMap<&'static str, u32>,
-    ) {
+    fn map(&self, line: LineRef, out: &mut Vec<MappedLine>, mentions: &mut Mentions) {
         let (label, start, range, state, heading) = match line {
             LineRef::Task(i) => {
                 let t = &self.doc.tasks[i];
