@@ -229,7 +229,10 @@ fn ci_step_in_a_folder_reads_its_own_and_the_root_configuration() {
     // The root's workflow, from both folders.
     for scope in ["services/a", "services/b"] {
         let (outcome, _, ev) = run(scope, "npm test");
-        assert_eq!((outcome, ev), (Pass, vec![".github/workflows/ci.yml:4".into()]));
+        assert_eq!(
+            (outcome, ev),
+            (Pass, vec![".github/workflows/ci.yml:4".into()])
+        );
     }
     // A folder's own workflow, seen from it (and, as a file of the tree, from the other).
     let (outcome, _, ev) = run("services/b", "cargo test");

@@ -486,6 +486,28 @@ mod tests {
     }
 
     #[test]
+    fn env_definitions_in_a_folder_are_those_under_it_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // In path order: `-` and `.` sort before `/`, `0` and `b` after it.
+        for folder in ["a-b", "a.b", "a", "a/sub", "a0", "ab", "b"] {
+            write(root, &format!("{folder}/.env"), "PORT=1\n");
+        }
+        write(root, ".env", "PORT=1\n");
+        let ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+        let paths = |scope: &str| -> Vec<String> {
+            let sites = ws.env_defs_in("PORT", scope);
+            sites.iter().map(|s| s.path.clone()).collect()
+        };
+        assert_eq!(paths("a"), ["a/.env", "a/sub/.env"]);
+        assert_eq!(paths("a/sub"), ["a/sub/.env"]);
+        assert_eq!(paths("a-b"), ["a-b/.env"]);
+        assert_eq!(paths("ab"), ["ab/.env"]);
+        assert!(paths("a/s").is_empty() && paths("c").is_empty());
+        assert_eq!(paths("").len(), 8);
+    }
+
+    #[test]
     fn markdown_that_is_no_checklist_loads_as_an_outline_and_opens_whole() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

@@ -300,9 +300,17 @@ impl Workspace {
         if scope.is_empty() {
             return all;
         }
-        // `path < "{scope}/"` and `path.starts_with("{scope}/")`, without building the prefix.
-        let prefix = || scope.bytes().chain(std::iter::once(b'/'));
-        let start = all.partition_point(|s| s.path.bytes().lt(prefix()));
+        // `path < "{scope}/"` and `path.starts_with("{scope}/")`, without building the prefix
+        // (a byte iterator over it compared one byte at a time: 1.5% of a large check).
+        let below = |path: &str| {
+            let (p, s) = (path.as_bytes(), scope.as_bytes());
+            let n = p.len().min(s.len());
+            match p[..n].cmp(&s[..n]) {
+                std::cmp::Ordering::Equal => p.len() <= s.len() || p[s.len()] < b'/',
+                unequal => unequal.is_lt(),
+            }
+        };
+        let start = all.partition_point(|s| below(&s.path));
         let len = all[start..].partition_point(|s| {
             s.path.len() > scope.len()
                 && s.path.starts_with(scope)
