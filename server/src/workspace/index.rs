@@ -137,6 +137,7 @@ impl Workspace {
             forced: options.forced_checklists.iter().cloned().collect(),
             scopes: Arc::default(),
             disk_texts: Arc::default(),
+            on_disk: Arc::default(),
             revision: super::next_revision(),
             last_edit: None,
         };
@@ -170,6 +171,7 @@ impl Workspace {
     pub fn set_file(&mut self, rel: &str, text: Option<Arc<str>>) {
         let from = std::mem::replace(&mut self.revision, super::next_revision());
         self.last_edit = None;
+        self.on_disk = Arc::default();
         let kind = kind_of(rel);
         let forced = self.forced.contains(rel);
         let abs = self.root.join(rel);

@@ -161,6 +161,12 @@ pub struct Workspace {
     /// are converted on every publication. Such a file keeps its text once it changes, so
     /// an entry is never consulted for a changed file.
     disk_texts: Arc<std::sync::Mutex<HashMap<String, Arc<str>>>>,
+    /// Whether a path missing from the walk is on disk all the same (ignored by git, say),
+    /// asked once per state of the workspace (see `Workspace::exists`): the checklists of
+    /// one folder name the same missing evidence, and asking the disk each time was 16,000
+    /// `statx` calls on the bench tree. Every change starts it afresh, so it is never
+    /// staler than the analysis that asks.
+    on_disk: Arc<std::sync::Mutex<HashMap<String, bool, foldhash::fast::FixedState>>>,
     /// Unique to this state of the workspace: a new one on load and on every change.
     revision: u64,
     /// The change that made this state, when it was an edit of one markdown file that was

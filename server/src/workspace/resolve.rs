@@ -72,8 +72,17 @@ impl Workspace {
         if self.files.contains_key(path) || self.is_dir(path) {
             return true;
         }
-        // Only paths that stay inside the root reach the disk.
-        !path.split('/').any(|s| s == "..") && self.root.join(path).exists()
+        // Only paths that stay inside the root reach the disk, once per path and state.
+        if path.split('/').any(|s| s == "..") {
+            return false;
+        }
+        let lock = || self.on_disk.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = lock().get(path) {
+            return known;
+        }
+        let found = self.root.join(path).exists();
+        lock().insert(path.to_string(), found);
+        found
     }
 
     /// Resolves a path written in `from` (a checklist): relative to its folder, to the root,
@@ -255,6 +264,28 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::{LoadOptions, Workspace};
+
+    /// A file the walk skips (ignored by git) exists all the same; the disk is asked once
+    /// per snapshot, and a change to the file is seen.
+    #[test]
+    fn ignored_files_exist_until_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), "local.env\n").unwrap();
+        std::fs::write(root.join("local.env"), "A=1\n").unwrap();
+        let mut ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+        assert!(ws.file("local.env").is_none(), "ignored by the walk");
+        assert!(ws.exists("local.env") && ws.exists("local.env"));
+        assert!(!ws.exists("other.env") && !ws.exists("../outside.env"));
+
+        std::fs::remove_file(root.join("local.env")).unwrap();
+        ws.set_file("local.env", None);
+        assert!(!ws.exists("local.env"));
+        std::fs::write(root.join("other.env"), "B=1\n").unwrap();
+        ws.set_file("other.env", None);
+        assert!(ws.exists("other.env"));
+    }
 
     #[test]
     fn normalizes_relative_paths() {
