@@ -246,14 +246,38 @@ impl Workspace {
     }
 }
 
+/// The edit distance between two strings, in characters.
 pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+    if a.is_ascii() && b.is_ascii() {
+        distance(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        distance(&a, &b)
+    }
+}
+
+/// Wagner-Fischer on what differs: a common prefix and suffix change no distance, and the
+/// paths compared (a missing file and its neighbours) share their whole folder.
+fn distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
         }
         std::mem::swap(&mut prev, &mut cur);
@@ -318,5 +342,44 @@ mod tests {
     fn edit_distance() {
         assert_eq!(levenshtein("runbook.md", "runbooks.md"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("docs/a/deploy.md", "docs/a/deplyo.md"), 2);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("abcabc", "abc"), 3);
+        assert_eq!(levenshtein("same", "same"), 0);
+        // In characters, not bytes.
+        assert_eq!(levenshtein("café.md", "cafe.md"), 1);
+        assert_eq!(levenshtein("ü", ""), 1);
+    }
+
+    /// Stripping the common ends changes no distance: against the plain table, on many
+    /// pairs of similar strings.
+    #[test]
+    fn edit_distance_equals_the_whole_table() {
+        fn whole(a: &str, b: &str) -> usize {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    let cost = usize::from(ca != cb);
+                    cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let alphabet = ['a', 'b', '/', '.', 'é'];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let a: String = (0..next(9)).map(|_| alphabet[next(5)]).collect();
+            let b: String = (0..next(9)).map(|_| alphabet[next(5)]).collect();
+            assert_eq!(levenshtein(&a, &b), whole(&a, &b), "{a:?} {b:?}");
+        }
     }
 }
