@@ -10,12 +10,18 @@
 //! a rule say something false about the user's line, a missed one only stays silent.
 //! `checklists/matcher-labelled.tsv` measures both (see `checklists/README.md`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::{PackItem, PackSection};
+
+// foldhash, not SipHash: every task and status row of every checklist is scored, a few
+// lookups per word (2% of a large check went to hashing). Fixed, so the order of a
+// line's words, and the sums of their weights, are the same from run to run.
+type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = StdHashSet<K, foldhash::fast::FixedState>;
 use crate::checklist::Document;
 
 /// Minimum score of the best item.
@@ -112,7 +118,7 @@ impl<'p> Matcher<'p> {
     pub fn from_items(items: impl Iterator<Item = (&'p str, &'p PackItem)>) -> Self {
         let mut entries = Vec::new();
         for (section, item) in items {
-            let mut words = HashSet::new();
+            let mut words = HashSet::default();
             let mut phrases = Vec::new();
             let exact = std::iter::once(&item.title)
                 .chain(&item.aliases)
@@ -138,7 +144,7 @@ impl<'p> Matcher<'p> {
             });
         }
         let n = entries.len().max(1) as f64;
-        let mut df: HashMap<String, usize> = HashMap::new();
+        let mut df: HashMap<String, usize> = HashMap::default();
         for e in &entries {
             for w in &e.words {
                 *df.entry(w.clone()).or_default() += 1;
@@ -148,7 +154,7 @@ impl<'p> Matcher<'p> {
             .into_iter()
             .map(|(w, d)| (w, (n / d as f64).ln().max(0.1)))
             .collect();
-        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, e) in entries.iter().enumerate() {
             for w in &e.words {
                 postings.entry(w.clone()).or_default().push(i);
@@ -165,7 +171,7 @@ impl<'p> Matcher<'p> {
     pub fn scores(&self, line: &str) -> Vec<(&'p PackItem, &'p str, f64)> {
         let words = words_of(&clean_line(line));
         let set: HashSet<&str> = words.iter().map(String::as_str).collect();
-        let mut word_scores: HashMap<usize, f64> = HashMap::new();
+        let mut word_scores: HashMap<usize, f64> = HashMap::default();
         for w in &set {
             let Some(items) = self.postings.get(*w) else {
                 continue;
