@@ -8,7 +8,7 @@
 //! `[scores]` in readiness.toml. Levels: bronze when every `must` item is done, silver when
 //! every `must` and `should` item is, gold when all are.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 

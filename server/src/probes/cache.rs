@@ -2,7 +2,8 @@
 //! the same probes of the same files, and three rules plus the score ask again for each:
 //! computing them once per scope and workspace snapshot is what keeps a large check fast.
 
-use std::collections::HashMap;
+// foldhash: each rule of each checklist looks its probes up (hashing a probe whole).
+use foldhash::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 

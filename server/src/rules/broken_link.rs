@@ -1,7 +1,8 @@
 //! `broken-link`: a relative link points at a missing file, folder or heading.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+// foldhash: these per-checklist maps are looked up for every link.
+use foldhash::{HashMap, HashMapExt};
 
 use super::{ChecklistCx, Rule, RuleInfo};
 use crate::checklist::LinkKind;

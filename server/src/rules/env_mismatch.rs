@@ -2,7 +2,7 @@
 
 use super::secret_in_repo::display_value;
 use super::{ChecklistCx, Rule, RuleInfo};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::config::{EnvDef, Profile, Quote};
 use crate::model::{FileEdit, Finding, Fix, Related, Severity};

@@ -26,8 +26,7 @@ impl Rule for MissingEvidence {
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
         // A checklist cites the same evidence many times; each resolution that misses the
         // index asks the disk (ignored files count), so resolve each path once.
-        let mut missing_paths: std::collections::HashMap<&str, bool> =
-            std::collections::HashMap::new();
+        let mut missing_paths: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
         for reference in &cx.doc.references {
             let RefKind::Path { path } = &reference.kind else {
                 continue;
