@@ -12,8 +12,11 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
 
 pub fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".mdx") || lower.ends_with(".markdown")
+    // Asked of every file the walk finds: no lower-cased copy of the path.
+    let b = path.as_bytes();
+    [&b".md"[..], b".mdx", b".markdown"]
+        .iter()
+        .any(|ext| b.len() >= ext.len() && b[b.len() - ext.len()..].eq_ignore_ascii_case(ext))
 }
 
 /// The workspace root for a file: its nearest ancestor holding `readiness.toml` or `.git`,
@@ -151,6 +154,29 @@ pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str, u64) -> T + Sync) 
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    // The walk joins names onto the root: on Unix the path's bytes after the root's are
+    // the answer, unless they hold an empty or `.` component (then the slow way below,
+    // which normalises them). Comparing and rebuilding by components was 1.4% of a check.
+    #[cfg(unix)]
+    if let Some(rest) = {
+        let root = root.as_os_str().as_encoded_bytes();
+        let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root);
+        // After the root's last component, not inside it (`/a/b` is no prefix of `/a/bc`).
+        rest.and_then(|r| match root.ends_with(b"/") {
+            true => Some(r),
+            false => r.strip_prefix(b"/"),
+        })
+    } {
+        if let Ok(rest) = std::str::from_utf8(rest) {
+            let clean = !rest.is_empty()
+                && !rest.starts_with('/')
+                && !rest.ends_with('/')
+                && rest.split('/').all(|c| !c.is_empty() && c != ".");
+            if clean {
+                return Some(rest.to_string());
+            }
+        }
+    }
     let rel = path.strip_prefix(root).ok()?;
     let mut s = String::new();
     for c in rel.components() {
@@ -180,6 +206,31 @@ pub(super) fn name_says_checklist(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_by_extension_in_any_case() {
+        for yes in ["a.md", "docs/B.MD", "x.Mdx", "LAUNCH.markdown", ".md"] {
+            assert!(is_markdown(yes), "{yes}");
+        }
+        for no in ["md", "a.mdown", "a.md.txt", "readme", "a.m", "é.mdé"] {
+            assert!(!is_markdown(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn paths_relative_to_the_root() {
+        let rel = |root: &str, path: &str| relative(Path::new(root), Path::new(path));
+        assert_eq!(rel("/a/b", "/a/b/c/d.md").as_deref(), Some("c/d.md"));
+        assert_eq!(rel("/a/b/", "/a/b/c").as_deref(), Some("c"));
+        assert_eq!(rel("/a/b", "/a/bc/d"), None);
+        assert_eq!(rel("/a/b", "/a/b").as_deref(), Some(""));
+        assert_eq!(rel(".", "./x/y").as_deref(), Some("x/y"));
+        assert_eq!(rel("a", "a/./x//y").as_deref(), Some("x/y"));
+        assert_eq!(
+            rel("/r", "/r/.env.production").as_deref(),
+            Some(".env.production")
+        );
+    }
 
     #[test]
     fn checklist_names() {
