@@ -677,14 +677,16 @@ pub(crate) fn line_evidence(path: &str, text: &str, offset: usize) -> Evidence {
 /// Globs matched against `/` paths; `*` does not cross folders, `**` does.
 /// A compiled glob set, built once per process for each list of globs: packs name the same
 /// few lists, and compiling them per checklist cost more than matching.
-pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
-    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<Vec<String>, GlobSet>>> =
+/// Shared, never cloned: a clone of a `GlobSet` gets its regexes' lazy DFAs afresh, and
+/// each probe evaluation rebuilding them was most of the probes' time on a large check.
+pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> Arc<GlobSet> {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<Vec<String>, Arc<GlobSet>>>> =
         std::sync::LazyLock::new(Default::default);
     let key: Vec<String> = globs.iter().map(|g| g.as_ref().to_string()).collect();
     if let Some(set) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return set.clone();
     }
-    let set = build_glob_set(globs);
+    let set = Arc::new(build_glob_set(globs));
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if cache.len() < 10_000 {
         cache.insert(key, set.clone());
