@@ -93,16 +93,18 @@ impl Rule for EnvMismatch {
                         })
                         .collect()
                 });
+            // Masked (or not) once: each check of a value for secrets scans it for
+            // credential formats.
+            let wanted = if sites.is_empty() {
+                String::new()
+            } else {
+                display_value(&req.name, required)
+            };
             for &(site, def) in sites.iter() {
                 let shown = display_value(&req.name, &def.value);
                 let line = cx.lines.line_of(req.range.start) + 1;
                 let fix = cx.fixes.then(|| Fix {
-                    title: format!(
-                        "Set {}={} in {}",
-                        req.name,
-                        display_value(&req.name, required),
-                        site.path
-                    ),
+                    title: format!("Set {}={wanted} in {}", req.name, site.path),
                     preferred: true,
                     edits: vec![set_value_edit(&site.path, def, required)],
                 });
@@ -112,13 +114,12 @@ impl Rule for EnvMismatch {
                         &site.path,
                         def.value_range.clone(),
                         format!(
-                            "`{}` is `{shown}` in this production config, but {}:{line} requires `{}`",
+                            "`{}` is `{shown}` in this production config, but {}:{line} requires `{wanted}`",
                             req.name,
                             cx.path,
-                            display_value(&req.name, required)
                         ),
                     )
-                    .with_help(format!("set {}={} here, or change the checklist", req.name, display_value(&req.name, required)))
+                    .with_help(format!("set {}={wanted} here, or change the checklist", req.name))
                     .with_related(Related {
                         path: cx.path.to_string(),
                         range: req.range.clone(),
@@ -132,10 +133,8 @@ impl Rule for EnvMismatch {
                         cx.path,
                         req.range.clone(),
                         format!(
-                            "{} sets `{}` to `{shown}`, not `{}`",
-                            site.path,
-                            req.name,
-                            display_value(&req.name, required)
+                            "{} sets `{}` to `{shown}`, not `{wanted}`",
+                            site.path, req.name,
                         ),
                     )
                     .with_help(format!(

@@ -30,6 +30,11 @@ const SECRET_KEY_WORDS: &[&str] = &[
 
 /// Whether a variable name says it holds a secret.
 pub fn secret_name(name: &str) -> bool {
+    // Variable names are upper case already, mostly: no copy then (asked for every value
+    // any message shows).
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        return SECRET_KEY_WORDS.iter().any(|w| name.contains(w));
+    }
     let upper = name.to_ascii_uppercase();
     SECRET_KEY_WORDS.iter().any(|w| upper.contains(w))
 }
@@ -204,6 +209,25 @@ impl Rule for SecretInRepo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_names_in_any_case() {
+        for yes in [
+            "DB_PASSWORD",
+            "db_password",
+            "Stripe_Api_Key",
+            "GITHUB_TOKEN",
+            "x_secret",
+        ] {
+            assert!(secret_name(yes), "{yes}");
+        }
+        for yes in ["passwd_hint", "TOKENIZER_MODEL", "apiKey"] {
+            assert!(secret_name(yes), "{yes}: a word anywhere in the name");
+        }
+        for no in ["LOG_LEVEL", "log_level", "Port", "API_URL"] {
+            assert!(!secret_name(no), "{no}");
+        }
+    }
     use crate::rules::test_support::check_in_git;
 
     #[test]
