@@ -153,42 +153,65 @@ const CHUNK: usize = 512;
 const CHUNKS_AT_ONCE: usize = 4;
 
 /// The `diagnostics` array, as `to_writer_pretty` writes it at its depth in the output:
-/// its elements are rendered in chunks side by side on rayon's threads, and written in order.
-/// A large check's report is tens of megabytes of JSON, and one thread took a tenth of the
-/// run to format it.
+/// its elements are rendered in chunks side by side on rayon's threads, and written in order
+/// by this thread while the next chunks are rendered. A large check's report is tens of
+/// megabytes of JSON: one thread took a tenth of the run to format it, and writing it
+/// between renderings left the other cores idle.
 fn write_diagnostics<'r>(
     out: &mut impl Write,
-    mut diagnostics: impl Iterator<Item = (&'r str, &'r super::report::Diagnostic)>,
+    diagnostics: impl Iterator<Item = (&'r str, &'r super::report::Diagnostic)> + Send,
 ) -> io::Result<()> {
+    // One rendered window waits while the next is rendered: about 2 MB in flight.
+    let (rendered, windows) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(CHUNKS_AT_ONCE);
+    std::thread::scope(|s| {
+        s.spawn(move || render_windows(diagnostics, &rendered));
+        let mut written = false;
+        for buf in windows {
+            let buf = buf?;
+            written |= !buf.is_empty();
+            out.write_all(&buf)?;
+        }
+        // An error above drops `windows`: the renderer stops at its next send.
+        out.write_all(if written { b"\n  ]" } else { b"[]" })
+    })
+}
+
+/// Renders the diagnostics, [`CHUNKS_AT_ONCE`] chunks at a time, and sends each chunk in
+/// order; stops when the receiver is gone.
+fn render_windows<'r>(
+    mut diagnostics: impl Iterator<Item = (&'r str, &'r super::report::Diagnostic)>,
+    send: &std::sync::mpsc::SyncSender<io::Result<Vec<u8>>>,
+) {
     use rayon::prelude::*;
     let mut window = Vec::with_capacity(CHUNK * CHUNKS_AT_ONCE);
-    let mut written = 0;
+    let mut rendered = 0;
     loop {
         window.clear();
         window.extend(diagnostics.by_ref().take(CHUNK * CHUNKS_AT_ONCE));
         if window.is_empty() {
-            break;
+            return;
         }
-        let rendered: Vec<io::Result<Vec<u8>>> = window
+        let chunks: Vec<io::Result<Vec<u8>>> = window
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, chunk)| {
                 let mut buf = Vec::with_capacity(chunk.len() * 640);
                 for (i, (path, d)) in chunk.iter().enumerate() {
                     // Every element but the very first follows a comma.
-                    let first = written + c * CHUNK + i == 0;
+                    let first = rendered + c * CHUNK + i == 0;
                     buf.extend_from_slice(if first { b"[\n    " } else { b",\n    " });
                     diagnostic(path, d).serialize(&mut pretty(&mut buf, 2))?;
                 }
                 Ok(buf)
             })
             .collect();
-        for buf in rendered {
-            out.write_all(&buf?)?;
+        for chunk in chunks {
+            if send.send(chunk).is_err() {
+                return;
+            }
         }
-        written += window.len();
+        rendered += window.len();
     }
-    out.write_all(if written == 0 { b"[]" } else { b"\n  ]" })
 }
 
 fn diagnostic<'a>(path: &'a str, d: &'a super::report::Diagnostic) -> Diagnostic<'a> {
