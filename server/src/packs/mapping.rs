@@ -147,7 +147,10 @@ fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<S
     if let Some(hit) = SCORES.with(|m| m.borrow().get(&key).and_then(|s| s.get(label)).cloned()) {
         return hit;
     }
-    let scores = std::rc::Rc::new(matcher.scores(label));
+    let mut scores = matcher.scores(label);
+    // Kept for the rest of the run: without the growth slack (half a MB on the bench tree).
+    scores.shrink_to_fit();
+    let scores = std::rc::Rc::new(scores);
     SCORES.with(|m| {
         let mut m = m.borrow_mut();
         if m.values().map(HashMap::len).sum::<usize>() >= 200_000 {
