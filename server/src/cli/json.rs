@@ -170,23 +170,28 @@ fn write_diagnostics<'r>(
         let mut written = false;
         for buf in windows {
             let buf = buf?;
-            written |= !buf.is_empty();
-            out.write_all(&buf)?;
+            // Each element is rendered after a comma; the array's first follows its bracket.
+            if written {
+                out.write_all(&buf)?;
+            } else {
+                out.write_all(b"[")?;
+                out.write_all(buf.strip_prefix(b",").unwrap_or(&buf))?;
+                written = true;
+            }
         }
         // An error above drops `windows`: the renderer stops at its next send.
         out.write_all(if written { b"\n  ]" } else { b"[]" })
     })
 }
 
-/// Renders the diagnostics, [`CHUNKS_AT_ONCE`] chunks at a time, and sends each chunk in
-/// order; stops when the receiver is gone.
+/// Renders the diagnostics (each after a comma), [`CHUNKS_AT_ONCE`] chunks at a time, and
+/// sends each chunk in order; stops when the receiver is gone.
 fn render_windows<'r>(
     mut diagnostics: impl Iterator<Item = (&'r str, &'r super::report::Diagnostic)>,
     send: &std::sync::mpsc::SyncSender<io::Result<Vec<u8>>>,
 ) {
     use rayon::prelude::*;
     let mut window = Vec::with_capacity(CHUNK * CHUNKS_AT_ONCE);
-    let mut rendered = 0;
     loop {
         window.clear();
         window.extend(diagnostics.by_ref().take(CHUNK * CHUNKS_AT_ONCE));
@@ -195,13 +200,10 @@ fn render_windows<'r>(
         }
         let chunks: Vec<io::Result<Vec<u8>>> = window
             .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(c, chunk)| {
+            .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 640);
-                for (i, (path, d)) in chunk.iter().enumerate() {
-                    // Every element but the very first follows a comma.
-                    let first = rendered + c * CHUNK + i == 0;
-                    buf.extend_from_slice(if first { b"[\n    " } else { b",\n    " });
+                for (path, d) in chunk {
+                    buf.extend_from_slice(b",\n    ");
                     diagnostic(path, d).serialize(&mut pretty(&mut buf, 2))?;
                 }
                 Ok(buf)
@@ -212,7 +214,6 @@ fn render_windows<'r>(
                 return;
             }
         }
-        rendered += window.len();
     }
 }
 

@@ -28,8 +28,9 @@ static EMPTY_LINES: std::sync::LazyLock<LineIndex> =
 /// Runs blocking work for a task that waits for nothing else: on the task's own thread
 /// where the runtime lets it block (`block_in_place`: a worker hands its other tasks to
 /// another; the server's message loop runs in the runtime's `block_on`, on the main
-/// thread, and just blocks), else on a blocking thread. A keystroke's check is ~2 ms of work; waking a blocking thread for it, and then
-/// the task again for its result, cost ~0.3 ms more on a 2-core VM.
+/// thread, and just blocks), else on a blocking thread. A keystroke's check is ~2 ms of
+/// work; waking a blocking thread for it, and then the task again for its result, cost
+/// ~0.3 ms more on a 2-core VM.
 async fn on_this_thread<R: Send + 'static>(
     work: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {

@@ -93,13 +93,12 @@ impl Rule for EnvMismatch {
                         })
                         .collect()
                 });
+            if sites.is_empty() {
+                continue;
+            }
             // Masked (or not) once: each check of a value for secrets scans it for
             // credential formats.
-            let wanted = if sites.is_empty() {
-                String::new()
-            } else {
-                display_value(&req.name, required)
-            };
+            let wanted = display_value(&req.name, required);
             for &(site, def) in sites.iter() {
                 let shown = display_value(&req.name, &def.value);
                 let line = cx.lines.line_of(req.range.start) + 1;

@@ -376,7 +376,6 @@ fn build_file_from(
     {
         profile = Profile::Production;
     }
-    let read = text.clone(); // the text as read, for the line index of any file
     let (parsed, is_checklist) = match (kind, text.as_deref()) {
         (FileKind::Markdown, Some(t)) => {
             let doc = match reading {
@@ -422,7 +421,7 @@ fn build_file_from(
         }
         _ => (Parsed::None, false),
     };
-    let lines = lines.or_else(|| read.as_deref().map(|t| Arc::new(LineIndex::new(t))));
+    let lines = lines.or_else(|| text.as_deref().map(|t| Arc::new(LineIndex::new(t))));
     SourceFile {
         kind,
         text,
