@@ -346,7 +346,7 @@ impl<'t> Builder<'t> {
                         self.text,
                         task.range.start..own_end.max(task.marker_range().end),
                     );
-                    task.text = collapse_whitespace(text).into();
+                    task.text = collapse_whitespace(&text);
                 }
             }
             Block::Heading {
@@ -767,12 +767,11 @@ fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
     }
 }
 
-/// Words separated by single spaces (`split_whitespace` joined with " "), reusing `text`
-/// when it is already so.
-fn collapse_whitespace(mut text: String) -> String {
-    if is_collapsed(&text) {
-        text.shrink_to_fit();
-        return text;
+/// Words separated by single spaces (`split_whitespace` joined with " "), copied once
+/// into the shared string the document keeps.
+fn collapse_whitespace(text: &str) -> super::ItemStr {
+    if is_collapsed(text) {
+        return text.into();
     }
     let mut out = String::with_capacity(text.len());
     for w in text.split_whitespace() {
@@ -781,11 +780,30 @@ fn collapse_whitespace(mut text: String) -> String {
         }
         out.push_str(w);
     }
-    out
+    out.as_str().into()
 }
 
-/// Whether `text` is its words joined by single spaces already.
+/// Whether `text` has no whitespace but single spaces between words.
 fn is_collapsed(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.is_ascii() {
+        // ASCII whitespace as `char::is_whitespace` sees it: tab to carriage return, space.
+        let space = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+        let mut prev_space = true;
+        for &c in b {
+            if c == b' ' {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+            } else if space(c) {
+                return false;
+            } else {
+                prev_space = false;
+            }
+        }
+        return !prev_space || b.is_empty();
+    }
     let mut expected = 0;
     for w in text.split_whitespace() {
         let start = w.as_ptr() as usize - text.as_ptr() as usize;
@@ -801,7 +819,6 @@ fn is_collapsed(text: &str) -> bool {
     text.is_empty() || expected == text.len() + 1
 }
 
-/// Section ends (next heading of the same or higher level) and parents.
 pub(super) fn finish_sections(headings: &mut [Heading], end: usize) {
     let mut open: Vec<usize> = Vec::new();
     for i in 0..headings.len() {

@@ -261,9 +261,19 @@ fn collapse_whitespace_matches_split_join() {
         "  ",
         "é ü",
         "x\u{3000}y",
+        "a\u{b}b",
+        "a\u{c}b",
+        "a\rb",
+        "a\r\nb",
+        "a \u{b}",
+        "\u{b}",
+        "a b ",
+        "ab  cd e",
+        "\u{85}a",
+        "é  ü",
     ] {
         let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(collapse_whitespace(s.to_string()), want, "{s:?}");
+        assert_eq!(collapse_whitespace(s).as_str(), want, "{s:?}");
     }
 }
 
@@ -281,5 +291,20 @@ fn the_marker_is_the_box_even_after_tabs() {
         assert_eq!(d.tasks.len(), 1, "{text:?}");
         let marker = &text[d.tasks[0].marker_range()];
         assert!(marker == "[ ]" || marker == "[x]", "{text:?}: {marker:?}");
+    }
+}
+
+proptest::proptest! {
+    /// The ASCII fast path and the general one agree with `split_whitespace` on any mix of
+    /// words, ASCII whitespace (vertical tab included) and Unicode spaces.
+    #[test]
+    fn collapse_whitespace_agrees_on_any_mix(parts in proptest::collection::vec(
+        proptest::sample::select(vec!["a", "bc", " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "é"]),
+        0..12,
+    )) {
+        let s: String = parts.concat();
+        let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let got = collapse_whitespace(&s);
+        proptest::prop_assert_eq!(got.as_str(), want.as_str());
     }
 }
