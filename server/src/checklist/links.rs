@@ -123,10 +123,19 @@ pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Op
     })
 }
 
+/// Whether `b` holds `http` or `www.`: every text event is asked, and most are short, where
+/// `str::contains` spends more time setting up its search than searching.
+fn may_hold_url(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'h', b'w', b).any(|i| {
+        let rest = &b[i..];
+        rest.starts_with(b"http") || rest.starts_with(b"www.")
+    })
+}
+
 /// Bare `http://`, `https://` and `www.` URLs in a text event that maps byte for byte
 /// onto the source.
 pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) {
-    if text.get(range.clone()) != Some(s) || !(s.contains("http") || s.contains("www.")) {
+    if !may_hold_url(s.as_bytes()) || text.get(range.clone()) != Some(s) {
         return;
     }
     let b = s.as_bytes();
@@ -174,6 +183,31 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_prefilter_agrees_with_contains() {
+        for s in [
+            "",
+            "h",
+            "http",
+            "htt",
+            "xhttp",
+            "www",
+            "www.",
+            "wwww.x",
+            "hhttp",
+            "see https://a.b",
+            "ww.w",
+            "whatever",
+            "héhttp",
+            "w",
+            "www.é",
+            "HTTP",
+        ] {
+            let want = s.contains("http") || s.contains("www.");
+            assert_eq!(may_hold_url(s.as_bytes()), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn finds_inline_destinations() {
