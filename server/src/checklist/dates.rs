@@ -144,12 +144,29 @@ fn may_have_label(line: &str, buf: &mut Vec<u8>) -> bool {
     LABEL_FINDERS.iter().any(|f| f.find(buf).is_some())
 }
 
+/// Whether `line` holds four digits in a row: every date format [`find_date`] reads has a
+/// four-digit year. Most lines with digits (`2×`, `p99`, `:8080`) have none.
+fn has_year(line: &str) -> bool {
+    let mut run = 0;
+    for b in line.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Scans every line of `masked` (the document with code and comments blanked out) for
 /// labelled review dates.
 pub fn scan(masked: &str, out: &mut Vec<DateMention>) {
     let mut buf = Vec::new();
     for (start, line) in lines(masked) {
-        if !line.bytes().any(|b| b.is_ascii_digit()) || !may_have_label(line, &mut buf) {
+        if !has_year(line) || !may_have_label(line, &mut buf) {
             continue;
         }
         let Some((date, range)) = find_date(line) else {
@@ -174,6 +191,22 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> Date {
         Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_date_has_a_year() {
+        for s in [
+            "2025-11-07",
+            "on 2025/6/1.",
+            "April 1, 2026",
+            "1 April 2026",
+            "2025年11月13日",
+        ] {
+            assert!(has_year(s) && find_date(s).is_some(), "{s}");
+        }
+        for s in ["2× peak", "p99 < 200ms", "port 808", "1-2-3", "", "12a34"] {
+            assert!(!has_year(s), "{s}");
+        }
     }
 
     #[test]
