@@ -1,7 +1,9 @@
 //! GitHub heading anchors: the slug GitHub gives a heading, and de-duplication
 //! (`-1`, `-2`...) the way github-slugger does it.
 
-use std::collections::HashMap;
+// foldhash (seeded per process), not SipHash: every heading of every markdown file is
+// slugged at load.
+use foldhash::HashMap;
 
 /// The GitHub slug of a heading title, without de-duplication: lowercase, letters and
 /// digits of any script kept, `-` and `_` kept, spaces turned into `-`, everything else
