@@ -6,7 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::LinkType;
 
 use super::lines::trim_end;
-use super::{Link, LinkKind};
+use super::{shared, Link, LinkKind};
 
 /// A finished inline link, image, autolink or reference link.
 pub fn finish(
@@ -33,8 +33,8 @@ pub fn finish(
     };
     Link {
         kind,
-        target: target.into(),
-        text: label.into(),
+        target: shared::share(&target),
+        text: shared::share(&label),
         range,
         target_range,
     }
@@ -116,8 +116,8 @@ pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Op
     };
     Some(Link {
         kind: LinkKind::Definition,
-        target: target.into(),
-        text: label.into(),
+        target: shared::share(&target),
+        text: shared::share(label),
         range: trim_end(text, line_start..line_end),
         target_range,
     })
@@ -170,8 +170,8 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
             let r = range.start + i..range.start + end;
             out.push(Link {
                 kind: LinkKind::Inline,
-                target: url.into(),
-                text: url.into(),
+                target: shared::share(url),
+                text: shared::share(url),
                 range: r.clone(),
                 target_range: Some(r),
             });

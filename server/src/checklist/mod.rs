@@ -21,6 +21,7 @@ mod outline;
 mod parse;
 mod placeholders;
 mod refs;
+pub(crate) mod shared;
 mod tables;
 
 pub use anchors::github_anchor;

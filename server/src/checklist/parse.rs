@@ -771,7 +771,7 @@ fn glued_marker(text: &str, pos: usize) -> Option<(bool, Range<usize>, bool)> {
 /// into the shared string the document keeps.
 fn collapse_whitespace(text: &str) -> super::ItemStr {
     if is_collapsed(text) {
-        return text.into();
+        return super::shared::share(text);
     }
     let mut out = String::with_capacity(text.len());
     for w in text.split_whitespace() {
@@ -780,7 +780,7 @@ fn collapse_whitespace(text: &str) -> super::ItemStr {
         }
         out.push_str(w);
     }
-    out.as_str().into()
+    super::shared::share(&out)
 }
 
 /// Whether `text` has no whitespace but single spaces between words.

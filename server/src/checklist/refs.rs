@@ -73,14 +73,14 @@ pub fn classify(content: &str) -> Option<RefKind> {
     let (name, value) = split_env(content);
     if is_upper_name(name) {
         return Some(RefKind::EnvVar {
-            name: name.into(),
-            value: value.map(|v| unquote(v).into()),
+            name: super::shared::share(name),
+            value: value.map(|v| super::shared::share(unquote(v))),
             strict: is_strict_env_name(name),
         });
     }
     if is_path(content) {
         return Some(RefKind::Path {
-            path: content.into(),
+            path: super::shared::share(content),
         });
     }
     None

@@ -105,24 +105,13 @@ impl Workspace {
             .iter()
             .map(String::as_str)
             .collect();
-        // Each file is read and parsed on the walking thread that found it.
+        // Each file is read and parsed on the walking thread that found it, sharing equal
+        // strings with the files parsed before it there (`checklist::shared`).
         let walked = discover::walk(root, |rel, size| {
-            let mut notes = Vec::new();
-            let kind = kind_of(rel);
-            let text = match kind {
-                FileKind::Other => None,
-                _ => read_text(&root.join(rel), rel, size, &mut notes),
-            };
-            let file = build_file_from(
-                rel,
-                kind,
-                text,
-                &settings,
-                forced.contains(rel),
-                Reading::Load(root),
-            );
-            (file, notes)
+            crate::checklist::shared::sharing(|| load_one(root, rel, size, &settings, &forced))
         });
+        // Were the walk ever to run a visit on this thread, its table goes now.
+        crate::checklist::shared::stop();
 
         let mut ws = Workspace {
             root: root.to_path_buf(),
@@ -310,6 +299,31 @@ impl Workspace {
             .as_ref()
             .is_some_and(|t| t.contains(rel))
     }
+}
+
+/// One file of the walk: read (unless no rule reads it) and parsed.
+fn load_one(
+    root: &Path,
+    rel: &str,
+    size: u64,
+    settings: &Settings,
+    forced: &HashSet<&str>,
+) -> (SourceFile, Vec<String>) {
+    let mut notes = Vec::new();
+    let kind = kind_of(rel);
+    let text = match kind {
+        FileKind::Other => None,
+        _ => read_text(&root.join(rel), rel, size, &mut notes),
+    };
+    let file = build_file_from(
+        rel,
+        kind,
+        text,
+        settings,
+        forced.contains(rel),
+        Reading::Load(root),
+    );
+    (file, notes)
 }
 
 fn file_name(path: &str) -> &str {
