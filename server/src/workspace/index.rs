@@ -597,6 +597,41 @@ mod tests {
     }
 
     #[test]
+    fn a_load_shares_equal_texts_and_an_edit_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let text = "## A\n- [ ] Backups restored `scripts/restore.sh`\n\n\
+                    ## B\n- [x] Backups restored `scripts/restore.sh`\n";
+        write(root, "readiness.md", text);
+        let mut ws = Workspace::load(root, &LoadOptions::default()).unwrap();
+        let doc = ws.file("readiness.md").and_then(|f| f.document()).unwrap();
+        let (a, b) = (&doc.tasks[0], &doc.tasks[1]);
+        assert_eq!(a.text, "Backups restored scripts/restore.sh");
+        // One file is parsed on one walking thread: one copy of the text for both tasks.
+        assert!(crate::checklist::ItemStr::ptr_eq(&a.text, &b.text));
+        let path = |r: &crate::checklist::Reference| match &r.kind {
+            crate::checklist::RefKind::Path { path } => path.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(crate::checklist::ItemStr::ptr_eq(
+            &path(&doc.references[0]),
+            &path(&doc.references[1])
+        ));
+
+        // An edit is parsed outside the walk: equal texts, each its own copy.
+        let edited = "- [ ] Alerts page on-call\n- [x] Alerts page on-call\n";
+        ws.set_file("readiness.md", Some(Arc::from(edited)));
+        let doc = ws.file("readiness.md").and_then(|f| f.document()).unwrap();
+        let (a, b) = (&doc.tasks[0], &doc.tasks[1]);
+        assert_eq!(
+            (a.text.as_str(), b.text.as_str()),
+            ("Alerts page on-call", "Alerts page on-call")
+        );
+        assert!(!crate::checklist::ItemStr::ptr_eq(&a.text, &b.text));
+        assert_eq!((a.checked, b.checked), (false, true));
+    }
+
+    #[test]
     fn scopes_follow_project_markers_appearing_and_going() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
