@@ -819,6 +819,7 @@ fn is_collapsed(text: &str) -> bool {
     text.is_empty() || expected == text.len() + 1
 }
 
+/// Section ends (next heading of the same or higher level) and parents.
 pub(super) fn finish_sections(headings: &mut [Heading], end: usize) {
     let mut open: Vec<usize> = Vec::new();
     for i in 0..headings.len() {
