@@ -28,12 +28,12 @@ pub fn finish(
         _ => find_inline_dest(source, dest).map(|r| range.start + r.start..range.start + r.end),
     };
     let target = match &target_range {
-        Some(r) => text.get(r.clone()).unwrap_or(dest).trim_end().to_string(),
-        None => dest.trim_end().to_string(),
+        Some(r) => text.get(r.clone()).unwrap_or(dest).trim_end(),
+        None => dest.trim_end(),
     };
     Link {
         kind,
-        target: shared::share(&target),
+        target: shared::share(target),
         text: shared::share(&label),
         range,
         target_range,
@@ -111,12 +111,12 @@ pub fn definition(text: &str, label: &str, dest: &str, span: Range<usize>) -> Op
         (len > 0).then(|| span.start + start..span.start + start + len)
     });
     let target = match &target_range {
-        Some(r) => text.get(r.clone()).unwrap_or(dest).to_string(),
-        None => dest.to_string(),
+        Some(r) => text.get(r.clone()).unwrap_or(dest),
+        None => dest,
     };
     Some(Link {
         kind: LinkKind::Definition,
-        target: shared::share(&target),
+        target: shared::share(target),
         text: shared::share(label),
         range: trim_end(text, line_start..line_end),
         target_range,

@@ -27,6 +27,7 @@ mod tables;
 pub use anchors::github_anchor;
 pub use incremental::{reparse, reparse_stretch, Stretch};
 pub use outline::parse_outline;
+pub(crate) use parse::is_collapsed;
 pub use parse::parse;
 
 /// The `readiness:` flag of a document's front matter, without parsing the rest.

@@ -783,8 +783,9 @@ fn collapse_whitespace(text: &str) -> super::ItemStr {
     super::shared::share(&out)
 }
 
-/// Whether `text` has no whitespace but single spaces between words.
-fn is_collapsed(text: &str) -> bool {
+/// Whether `text` has no whitespace but single spaces between words (what
+/// [`Task::text`](super::Task) always is).
+pub(crate) fn is_collapsed(text: &str) -> bool {
     let b = text.as_bytes();
     if b.is_ascii() {
         // ASCII whitespace as `char::is_whitespace` sees it: tab to carriage return, space.

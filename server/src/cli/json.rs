@@ -133,18 +133,16 @@ fn summary(s: &super::report::Summary) -> Summary {
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let checklists = report.checklists.iter().map(checklist);
-    let mut out = io::BufWriter::with_capacity(1 << 16, out);
     // The shape of `Output`, written by hand so that the diagnostics, most of the bytes, can
     // be rendered on all cores (see `write_diagnostics`); the bytes are serde_json's
     // `to_writer_pretty`'s (tested below).
     out.write_all(b"{\n  \"version\": 1,\n  \"checklists\": ")?;
-    seq(checklists).serialize(&mut pretty(&mut out, 1))?;
+    seq(checklists).serialize(&mut pretty(&mut *out, 1))?;
     out.write_all(b",\n  \"diagnostics\": ")?;
-    write_diagnostics(&mut out, report.diagnostics())?;
+    write_diagnostics(&mut *out, report.diagnostics())?;
     out.write_all(b",\n  \"summary\": ")?;
-    summary(&report.summary).serialize(&mut pretty(&mut out, 1))?;
-    out.write_all(b"\n}\n")?;
-    out.flush()
+    summary(&report.summary).serialize(&mut pretty(&mut *out, 1))?;
+    out.write_all(b"\n}\n")
 }
 
 /// Diagnostics rendered per chunk, and chunks rendered at once. Small chunks: the report is

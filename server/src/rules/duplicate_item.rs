@@ -36,12 +36,7 @@ fn normalize_into(text: &str, out: &mut Vec<u8>) {
     // A task's text comes from the parser with its words joined by single spaces: in ASCII,
     // lower-casing it is all there is to do, in one pass the compiler vectorises.
     let bytes = text.as_bytes();
-    if text.is_ascii()
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !bytes.iter().any(|&b| matches!(b, b'\t'..=b'\r'))
-        && !text.contains("  ")
-    {
+    if text.is_ascii() && crate::checklist::is_collapsed(text) {
         out.extend(bytes.iter().map(u8::to_ascii_lowercase));
         return;
     }

@@ -209,6 +209,7 @@ impl Rule for SecretInRepo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::test_support::check_in_git;
 
     #[test]
     fn secret_names_in_any_case() {
@@ -228,7 +229,6 @@ mod tests {
             assert!(!secret_name(no), "{no}");
         }
     }
-    use crate::rules::test_support::check_in_git;
 
     #[test]
     fn recognises_credential_formats() {
