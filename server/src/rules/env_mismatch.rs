@@ -82,13 +82,9 @@ impl Rule for EnvMismatch {
                     cx.ws
                         .env_defs_in(&req.name, scope)
                         .iter()
+                        .filter(|site| site.profile == Profile::Production)
                         .filter_map(|site| {
-                            let file = cx.ws.file(&site.path)?;
-                            if file.profile != Profile::Production {
-                                return None;
-                            }
-                            // What `Workspace::def` returns, without a second path lookup.
-                            let def = file.config()?.defs.get(site.index)?;
+                            let def = site.def()?;
                             (!values_agree(required, &def.value)).then_some((site, def))
                         })
                         .collect()

@@ -252,21 +252,17 @@ impl Workspace {
     /// Adds `rel`'s env definitions, keeping each name's sites in path order (as the full
     /// build leaves them: `env_defs_in` binary-searches them).
     fn index_env(&mut self, rel: &str) {
-        let Some(cfg) = self.files.get(rel).and_then(|f| f.config()) else {
+        let Some(file) = self.files.get(rel) else {
             return;
         };
         let env = Arc::make_mut(&mut self.env);
-        for (index, def) in cfg.defs.iter().enumerate() {
+        for site in DefSite::all_in(rel, file) {
+            let Some(def) = site.def() else { continue };
             let sites = env.entry(def.name.clone()).or_default();
+            let index = site.index;
             let at = sites
                 .partition_point(|s| s.path.as_str() < rel || (s.path == rel && s.index < index));
-            sites.insert(
-                at,
-                DefSite {
-                    path: rel.to_string(),
-                    index,
-                },
-            );
+            sites.insert(at, site);
         }
     }
 
@@ -281,12 +277,9 @@ impl Workspace {
                 .entry(name.to_string())
                 .or_default()
                 .push(path.clone());
-            if let Some(cfg) = file.config() {
-                for (index, def) in cfg.defs.iter().enumerate() {
-                    env.entry(def.name.clone()).or_default().push(DefSite {
-                        path: path.clone(),
-                        index,
-                    });
+            for site in DefSite::all_in(path, file) {
+                if let Some(def) = site.def() {
+                    env.entry(def.name.clone()).or_default().push(site);
                 }
             }
         }
@@ -515,6 +508,24 @@ mod tests {
         let fresh = Workspace::load(root, &LoadOptions::default()).unwrap();
         assert_eq!(indices(&ws), indices(&fresh));
         assert_eq!(ws.env_defs_in("LOG_LEVEL", "a").len(), 1);
+        // Each site reads the definition the file holds now, with the file's profile.
+        let values = |ws: &Workspace| -> Vec<(String, String, Profile)> {
+            let sites = ws.env_defs("LOG_LEVEL");
+            let def = |s: &DefSite| ws.def(s).map(|d| d.value.clone()).unwrap_or_default();
+            sites
+                .iter()
+                .map(|s| (s.path.clone(), def(s), s.profile))
+                .collect()
+        };
+        let expected: Vec<(String, String, Profile)> = [
+            ("a/.env.production", "warn"),
+            ("c/values-prod.yaml", "error"),
+        ]
+        .iter()
+        .map(|(p, v)| (p.to_string(), v.to_string(), Profile::Production))
+        .collect();
+        assert_eq!(values(&ws), expected);
+        assert_eq!(values(&fresh), expected);
     }
 
     #[test]
