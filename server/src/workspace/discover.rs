@@ -49,11 +49,11 @@ fn walking_threads() -> usize {
 }
 
 /// Walks `root` on all cores (with more threads than cores: [`walking_threads`]), calling
-/// `visit` with each kept file's relative path and size (0 for files that are neither
-/// markdown nor config: they are never read) on the walking threads, so reading and
-/// parsing overlap the walk. Files and folders come back sorted.
+/// `visit` with each kept file's relative path on the walking threads, so reading and
+/// parsing overlap the walk. Nothing here asks a file's size: two thirds of a monorepo is
+/// source the analysis never opens, and the files it reads are sized when opened. Files and folders come back sorted.
 /// Unreadable entries, loops and vanished files become notes.
-pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str, u64) -> T + Sync) -> Walked<T> {
+pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Walked<T> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let visit = &visit;
     let out = Mutex::new(Walked {
@@ -113,22 +113,14 @@ pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str, u64) -> T + Sync) 
             if ft.is_dir() {
                 flush.local.dirs.push(rel);
             } else if ft.is_file() {
-                // The size only matters for files that will be read (a stat per file
-                // otherwise: two thirds of a monorepo is source the analysis never opens).
-                let size = if is_markdown(&rel) || crate::config::classify(&rel).is_some() {
-                    entry.metadata().map(|m| m.len()).unwrap_or(0)
-                } else {
-                    0
-                };
-                let made = visit(&rel, size);
+                let made = visit(&rel);
                 flush.local.files.push((rel, made));
             } else if ft.is_symlink() {
                 // Kept only when it points at a file inside the root; folders behind links
                 // are not walked (no loops, nothing outside the root).
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(canonical_root) && target.is_file() => {
-                        let size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-                        let made = visit(&rel, size);
+                        let made = visit(&rel);
                         flush.local.files.push((rel, made));
                     }
                     Ok(target) if target.starts_with(canonical_root) && target.is_dir() => {

@@ -30,51 +30,56 @@ fn kind_of(path: &str) -> FileKind {
 }
 
 /// Reads a file as text for analysis; None (with a note) for what cannot be analysed.
-pub(super) fn read_text(
-    abs: &Path,
-    rel: &str,
-    size: u64,
-    notes: &mut Vec<String>,
-) -> Option<Arc<str>> {
-    if size > MAX_FILE_SIZE {
-        notes.push(format!("{rel}: skipped, larger than 4 MiB ({size} bytes)"));
-        return None;
+pub(super) fn read_text(abs: &Path, rel: &str, notes: &mut Vec<String>) -> Option<Arc<str>> {
+    use std::io::Read as _;
+    thread_local! {
+        /// What a file is read into before its text is copied into its `Arc<str>` (which
+        /// a `String` would be copied into as well). The size need not be asked first: a
+        /// `stat` per file read, seven thousand on a monorepo.
+        static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    // The size the walk found sizes the buffer: `fs::read` would ask the file's size again
-    // (one `statx` per file, seven thousand on a monorepo). One byte more, so that the
-    // read that finds the end needs no second buffer.
-    let read = |abs: &Path| -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-        std::fs::File::open(abs)?
-            .take(MAX_FILE_SIZE + 1)
-            .read_to_end(&mut bytes)?;
-        Ok(bytes)
-    };
-    let bytes = match read(abs) {
-        Ok(b) if b.len() as u64 > MAX_FILE_SIZE => {
-            notes.push(format!(
-                "{rel}: skipped, larger than 4 MiB (grew while read)"
-            ));
-            return None;
+    // Kept between files up to this much; a larger file's buffer goes with it.
+    const KEPT: usize = 1 << 20;
+    READ.with_borrow_mut(|buf| {
+        buf.clear();
+        if buf.capacity() == 0 {
+            buf.reserve(64 * 1024);
         }
-        Ok(b) => b,
-        Err(e) => {
-            notes.push(format!("{rel}: skipped, cannot read ({e})"));
-            return None;
+        let read = std::fs::File::open(abs).and_then(|mut file| {
+            (&mut file)
+                .take(MAX_FILE_SIZE + 1)
+                .read_to_end(buf)
+                .map(|_| file)
+        });
+        let text = match read {
+            Ok(file) if buf.len() as u64 > MAX_FILE_SIZE => {
+                let size = file
+                    .metadata()
+                    .map_or(String::new(), |m| format!(" ({} bytes)", m.len()));
+                notes.push(format!("{rel}: skipped, larger than 4 MiB{size}"));
+                None
+            }
+            Ok(_) if buf.contains(&0) => {
+                notes.push(format!("{rel}: skipped, binary"));
+                None
+            }
+            Ok(_) => match std::str::from_utf8(buf) {
+                Ok(s) => Some(Arc::from(s)),
+                Err(_) => {
+                    notes.push(format!("{rel}: skipped, not UTF-8"));
+                    None
+                }
+            },
+            Err(e) => {
+                notes.push(format!("{rel}: skipped, cannot read ({e})"));
+                None
+            }
+        };
+        if buf.capacity() > KEPT {
+            *buf = Vec::new();
         }
-    };
-    if bytes.contains(&0) {
-        notes.push(format!("{rel}: skipped, binary"));
-        return None;
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Some(Arc::from(s)),
-        Err(_) => {
-            notes.push(format!("{rel}: skipped, not UTF-8"));
-            None
-        }
-    }
+        text
+    })
 }
 
 impl Workspace {
@@ -107,8 +112,8 @@ impl Workspace {
             .collect();
         // Each file is read and parsed on the walking thread that found it, sharing equal
         // strings with the files parsed before it there (`checklist::shared`).
-        let walked = discover::walk(root, |rel, size| {
-            crate::checklist::shared::sharing(|| load_one(root, rel, size, &settings, &forced))
+        let walked = discover::walk(root, |rel| {
+            crate::checklist::shared::sharing(|| load_one(root, rel, &settings, &forced))
         });
         // Were the walk ever to run a visit on this thread, its table goes now.
         crate::checklist::shared::stop();
@@ -138,7 +143,7 @@ impl Workspace {
         for rel in &options.forced_checklists {
             if !ws.files.contains_key(rel) {
                 let mut notes = Vec::new();
-                let text = read_text(&root.join(rel), rel, 0, &mut notes);
+                let text = read_text(&root.join(rel), rel, &mut notes);
                 let file = build_file_from(
                     rel,
                     FileKind::Markdown,
@@ -182,10 +187,7 @@ impl Workspace {
                 return;
             }
             None if kind == FileKind::Other => None,
-            None => {
-                let size = std::fs::metadata(&abs).map(|m| m.len()).unwrap_or(0);
-                read_text(&abs, rel, size, &mut self.notes)
-            }
+            None => read_text(&abs, rel, &mut self.notes),
         };
         // A keystroke in a long checklist re-parses only the stretch it touched.
         let previous = self.files.get(rel).and_then(|f| {
@@ -298,7 +300,6 @@ impl Workspace {
 fn load_one(
     root: &Path,
     rel: &str,
-    size: u64,
     settings: &Settings,
     forced: &HashSet<&str>,
 ) -> (SourceFile, Vec<String>) {
@@ -306,7 +307,7 @@ fn load_one(
     let kind = kind_of(rel);
     let text = match kind {
         FileKind::Other => None,
-        _ => read_text(&root.join(rel), rel, size, &mut notes),
+        _ => read_text(&root.join(rel), rel, &mut notes),
     };
     let file = build_file_from(
         rel,
@@ -447,6 +448,48 @@ mod tests {
         let p = root.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn texts_read_one_after_another_are_whole_and_the_oversized_say_their_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Larger than the buffer kept between files, then smaller: nothing of the first
+        // may show in the second.
+        let big = "x".repeat(3 << 20);
+        write(root, "big.md", &big);
+        write(root, "small.md", "# Small\n");
+        write(
+            root,
+            "huge.env",
+            &"A=1\n".repeat((MAX_FILE_SIZE / 4 + 1) as usize),
+        );
+        write(root, "nul.md", "a\0b");
+        std::fs::write(root.join("latin1.md"), b"caf\xe9").unwrap();
+        let mut notes = Vec::new();
+        let read = |rel: &str, notes: &mut Vec<String>| read_text(&root.join(rel), rel, notes);
+        assert_eq!(read("big.md", &mut notes).as_deref(), Some(big.as_str()));
+        assert_eq!(read("small.md", &mut notes).as_deref(), Some("# Small\n"));
+        assert_eq!(read("huge.env", &mut notes), None);
+        assert_eq!(read("nul.md", &mut notes), None);
+        assert_eq!(read("latin1.md", &mut notes), None);
+        assert_eq!(read("gone.md", &mut notes), None);
+        assert_eq!(read("small.md", &mut notes).as_deref(), Some("# Small\n"));
+        assert_eq!(notes.len(), 4, "{notes:?}");
+        assert_eq!(
+            notes[0],
+            format!(
+                "huge.env: skipped, larger than 4 MiB ({} bytes)",
+                MAX_FILE_SIZE + 4
+            )
+        );
+        assert_eq!(notes[1], "nul.md: skipped, binary");
+        assert_eq!(notes[2], "latin1.md: skipped, not UTF-8");
+        assert!(
+            notes[3].starts_with("gone.md: skipped, cannot read ("),
+            "{}",
+            notes[3]
+        );
     }
 
     type Indices = (

@@ -65,8 +65,7 @@ impl Outline {
     fn get(&self) -> Option<&(Arc<Document>, Arc<LineIndex>)> {
         self.read
             .get_or_init(|| {
-                let size = std::fs::metadata(&self.abs).ok()?.len();
-                let text = index::read_text(&self.abs, "", size, &mut Vec::new())?;
+                let text = index::read_text(&self.abs, "", &mut Vec::new())?;
                 let doc = crate::checklist::parse_outline(&text);
                 Some((Arc::new(doc), Arc::new(LineIndex::new(&text))))
             })
