@@ -11,6 +11,12 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
     let b = masked.as_bytes();
     let mut i = 0;
     while i < b.len() {
+        // Straight to the next byte that can start a placeholder: a loop over a table is
+        // several times quicker than matching every byte of every checklist below.
+        match b[i..].iter().position(|&c| STARTS[usize::from(c)]) {
+            Some(skip) => i += skip,
+            None => return,
+        }
         let found = match b[i] {
             b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
             b'<' => angle(b, i),
@@ -43,6 +49,18 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
         }
     }
 }
+
+/// The bytes `scan` looks at: those the `match` in it starts a placeholder with.
+const STARTS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let starts = b"[<_*\\YT";
+    while k < starts.len() {
+        t[starts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 fn word_byte(b: &[u8], i: usize) -> bool {
     b.get(i)
