@@ -122,6 +122,11 @@ impl Finding {
         &self.message
     }
 
+    /// [`Finding::message`], shared rather than copied.
+    pub fn message_shared(&self) -> Arc<str> {
+        self.message.clone()
+    }
+
     /// A hash of [`Finding::message`], kept with it (two findings with equal messages have
     /// equal digests).
     pub fn message_digest(&self) -> u32 {

@@ -472,7 +472,7 @@ mod tests {
                 .map(|r| RelatedOut {
                     path: Arc::from(".env.production"),
                     line: r + 1,
-                    message: format!("defined here ({r})"),
+                    message: format!("defined here ({r})").into(),
                 })
                 .collect(),
             extra: None,

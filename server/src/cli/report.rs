@@ -24,7 +24,8 @@ pub struct Position {
 pub struct RelatedOut {
     pub path: Arc<str>,
     pub line: usize,
-    pub message: String,
+    /// Most are fixed words, borrowed (see [`crate::model::Related`]).
+    pub message: std::borrow::Cow<'static, str>,
 }
 
 /// One finding as the report prints it. Its file's path is kept once for all of them (see
@@ -36,7 +37,8 @@ pub struct Diagnostic {
     pub end: Position,
     pub severity: Severity,
     pub code: &'static str,
-    pub message: Box<str>,
+    /// The finding's own, shared: not a copy per diagnostic.
+    pub message: Arc<str>,
     pub related: Box<[RelatedOut]>,
     /// None when the format prints none of it (JSON).
     pub extra: Option<Box<Extra>>,
@@ -421,6 +423,9 @@ fn convert_run(
         }
     };
     let mut diagnostics = Vec::with_capacity(run.len());
+    // The places related diagnostics point at, each converted once per file: a config
+    // file's findings point at the same few checklists again and again.
+    let mut places: Vec<(String, Arc<str>, Option<&LineIndex>)> = Vec::new();
     for f in run {
         let start = position(index, text, f.range.start);
         let end_offset = if f.range.end > f.range.start {
@@ -449,18 +454,25 @@ fn convert_run(
             .related()
             .iter()
             .map(|r| {
-                // The line index alone: a related file may be markdown kept without its text.
-                let line = ws
-                    .line_index(&r.path)
-                    .map_or(1, |i| i.line_of(r.range.start) + 1);
+                let (path, lines) = match places.iter().find(|(p, ..)| *p == r.path) {
+                    Some((_, path, lines)) => (path.clone(), *lines),
+                    None => {
+                        let out = if *r.path == *f.path {
+                            path.clone()
+                        } else {
+                            Arc::from(out_path(&r.path))
+                        };
+                        // The line index alone: a related file may be markdown kept
+                        // without its text.
+                        let lines = ws.line_index(&r.path);
+                        places.push((r.path.clone(), out.clone(), lines));
+                        (out, lines)
+                    }
+                };
                 RelatedOut {
-                    path: if *r.path == *f.path {
-                        path.clone()
-                    } else {
-                        Arc::from(out_path(&r.path))
-                    },
-                    line,
-                    message: r.message.to_string(),
+                    path,
+                    line: lines.map_or(1, |i| i.line_of(r.range.start) + 1),
+                    message: r.message.clone(),
                 }
             })
             .collect();
@@ -469,8 +481,7 @@ fn convert_run(
             end,
             severity: f.severity,
             code: f.code,
-            // Boxed: without the slack `format!` leaves, ~a third of a message.
-            message: Box::from(f.message()),
+            message: f.message_shared(),
             related,
             extra,
         });
