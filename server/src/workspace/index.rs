@@ -34,36 +34,48 @@ pub(super) fn read_text(abs: &Path, rel: &str, notes: &mut Vec<String>) -> Optio
     use std::io::Read as _;
     thread_local! {
         /// What a file is read into before its text is copied into its `Arc<str>` (which
-        /// a `String` would be copied into as well). The size need not be asked first: a
-        /// `stat` per file read, seven thousand on a monorepo.
+        /// a `String` would be copied into as well).
         static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    // Read before the size is asked: most files end within it, and need no `stat` (one per
+    // file read, seven thousand on a monorepo). A longer one is asked its size before the
+    // rest is read, so a file over the cap is not read up to it.
+    const FIRST: u64 = 64 * 1024;
     // Kept between files up to this much; a larger file's buffer goes with it.
     const KEPT: usize = 1 << 20;
+    enum Read {
+        Whole,
+        TooLarge(Option<u64>),
+    }
     READ.with_borrow_mut(|buf| {
         buf.clear();
-        if buf.capacity() == 0 {
-            buf.reserve(64 * 1024);
-        }
         let read = std::fs::File::open(abs).and_then(|mut file| {
-            (&mut file)
-                .take(MAX_FILE_SIZE + 1)
-                .read_to_end(buf)
-                .map(|_| file)
+            if (&mut file).take(FIRST).read_to_end(buf)? as u64 == FIRST {
+                let size = file.metadata()?.len();
+                if size > MAX_FILE_SIZE {
+                    return Ok(Read::TooLarge(Some(size)));
+                }
+                // Capped, should the file grow meanwhile.
+                (&mut file)
+                    .take(MAX_FILE_SIZE + 1 - FIRST)
+                    .read_to_end(buf)?;
+            }
+            Ok(match buf.len() as u64 > MAX_FILE_SIZE {
+                true => Read::TooLarge(None),
+                false => Read::Whole,
+            })
         });
         let text = match read {
-            Ok(file) if buf.len() as u64 > MAX_FILE_SIZE => {
-                let size = file
-                    .metadata()
-                    .map_or(String::new(), |m| format!(" ({} bytes)", m.len()));
+            Ok(Read::TooLarge(size)) => {
+                let size = size.map_or(String::new(), |s| format!(" ({s} bytes)"));
                 notes.push(format!("{rel}: skipped, larger than 4 MiB{size}"));
                 None
             }
-            Ok(_) if buf.contains(&0) => {
+            Ok(Read::Whole) if buf.contains(&0) => {
                 notes.push(format!("{rel}: skipped, binary"));
                 None
             }
-            Ok(_) => match std::str::from_utf8(buf) {
+            Ok(Read::Whole) => match std::str::from_utf8(buf) {
                 Ok(s) => Some(Arc::from(s)),
                 Err(_) => {
                     notes.push(format!("{rel}: skipped, not UTF-8"));
@@ -458,6 +470,13 @@ mod tests {
         // may show in the second.
         let big = "x".repeat(3 << 20);
         write(root, "big.md", &big);
+        // Ending exactly where the first read stops, and one byte after.
+        for (name, len) in [("edge.md", 64 * 1024), ("edge1.md", 64 * 1024 + 1)] {
+            let text = "y".repeat(len);
+            write(root, name, &text);
+            let read = read_text(&root.join(name), name, &mut Vec::new());
+            assert_eq!(read.as_deref(), Some(text.as_str()), "{name}");
+        }
         write(root, "small.md", "# Small\n");
         write(
             root,
