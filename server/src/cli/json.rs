@@ -49,8 +49,8 @@ struct Checklist<'a> {
     level: Option<&'static str>,
 }
 
-/// What a diagnostic's related place is, as serde writes it: the reference
-/// [`render_diagnostic`] is tested against.
+/// A diagnostic's related place and (below) a diagnostic, as serde writes them: the
+/// reference [`render_diagnostic`] is tested against.
 #[cfg(test)]
 #[derive(Serialize)]
 struct Related<'a> {
@@ -295,8 +295,10 @@ fn string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
+/// A JSON number, written by serde_json's own formatter.
 fn number(buf: &mut Vec<u8>, n: usize) {
     use serde_json::ser::Formatter;
+    // Writing to a Vec cannot fail.
     let _ = serde_json::ser::CompactFormatter.write_u64(buf, n as u64);
 }
 

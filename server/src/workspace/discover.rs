@@ -51,8 +51,9 @@ fn walking_threads() -> usize {
 /// Walks `root` on all cores (with more threads than cores: [`walking_threads`]), calling
 /// `visit` with each kept file's relative path on the walking threads, so reading and
 /// parsing overlap the walk. Nothing here asks a file's size: two thirds of a monorepo is
-/// source the analysis never opens, and the files it reads are sized when opened. Files and folders come back sorted.
-/// Unreadable entries, loops and vanished files become notes.
+/// source the analysis never opens, and the files it reads are sized as they are read.
+/// Files and folders come back sorted. Unreadable entries, loops and vanished files become
+/// notes.
 pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Walked<T> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let visit = &visit;

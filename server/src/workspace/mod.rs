@@ -375,6 +375,7 @@ impl Workspace {
         names
     }
 
+    /// The definition at a site (which holds its file's config: see [`DefSite::def`]).
     pub fn def<'s>(&self, site: &'s DefSite) -> Option<&'s crate::config::EnvDef> {
         site.def()
     }
