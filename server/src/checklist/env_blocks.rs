@@ -31,32 +31,39 @@ pub fn is_env_language(info: &str) -> bool {
 /// A value that only stands for "some value": empty, `...`, `<...>`, `${...}`, `changeme`,
 /// `xxx`, `your-...`, `todo`.
 pub fn is_placeholder_value(value: &str) -> bool {
+    // Asked of every `NAME=value` a checklist holds: no lower-cased copy, and short values
+    // looked through byte by byte rather than with a substring searcher's set-up.
+    const WORDS: &[&str] = &[
+        "changeme",
+        "change-me",
+        "change_me",
+        "todo",
+        "tbd",
+        "placeholder",
+        "secret",
+        "replace-me",
+        "replace_me",
+    ];
     let v = value.trim();
-    if v.is_empty() || v.contains("...") || v.contains('…') || v.contains("${") {
+    let b = v.as_bytes();
+    let ellipsis_or_template = b.windows(3).any(|w| w == b"..." || w == "…".as_bytes())
+        || b.windows(2).any(|w| w == b"${");
+    if v.is_empty() || ellipsis_or_template {
         return true;
     }
     if v.starts_with('<') && v.ends_with('>') {
         return true;
     }
-    let lower = v.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "changeme"
-            | "change-me"
-            | "change_me"
-            | "todo"
-            | "tbd"
-            | "placeholder"
-            | "secret"
-            | "replace-me"
-            | "replace_me"
-    ) {
+    if WORDS.iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
-    if lower.len() >= 3 && lower.bytes().all(|b| b == b'x') {
+    if b.len() >= 3 && b.iter().all(|c| c.eq_ignore_ascii_case(&b'x')) {
         return true;
     }
-    lower.starts_with("your-") || lower.starts_with("your_") || lower.starts_with("<your")
+    ["your-", "your_", "<your"].iter().any(|p| {
+        b.get(..p.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// One `NAME=value` line: name, value as written (quotes stripped), and the range of
@@ -153,6 +160,13 @@ mod tests {
             "your-key",
             "your_token",
             "TODO",
+            "Your-Key",
+            "<YOUR_KEY",
+            "ChangeMe",
+            "a…",
+            "…",
+            " ${A}b ",
+            "xXx",
         ] {
             assert!(is_placeholder_value(v), "{v}");
         }
@@ -162,6 +176,14 @@ mod tests {
             "gpt-4",
             "false",
             "redis://localhost:6379",
+            "xx",
+            "you-key",
+            "a.b.c",
+            "$X",
+            "{x}",
+            "<a",
+            "é",
+            "changemenow",
         ] {
             assert!(!is_placeholder_value(v), "{v}");
         }
