@@ -168,10 +168,11 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
         let url = &s[i..end];
         if url.len() > "www.".len() && url.contains('.') {
             let r = range.start + i..range.start + end;
+            let url = shared::share(url);
             out.push(Link {
                 kind: LinkKind::Inline,
-                target: shared::share(url),
-                text: shared::share(url),
+                target: url.clone(),
+                text: url,
                 range: r.clone(),
                 target_range: Some(r),
             });

@@ -3,7 +3,7 @@
 //! A monorepo's checklists are mostly copies of a few templates, and so are their links and
 //! code spans: on the bench tree, 160,400 tasks have 5,888 distinct texts. Each parsed
 //! document used to hold its own copy of each (about 20 MB there). While sharing is on for a
-//! thread, [`share`] hands out the copy made earlier on that thread instead.
+//! thread ([`start`]), [`share`] hands out the copy made earlier on that thread instead.
 //!
 //! Only the walk's threads turn sharing on ([`Workspace::load`](crate::workspace::Workspace)
 //! parses each file on the thread that found it), and they end with the walk, so the table
@@ -22,16 +22,13 @@ thread_local! {
     static TABLE: RefCell<Option<foldhash::HashSet<ItemStr>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with sharing on for this thread. The table outlives `f`, so that the next
-/// file parsed on this thread shares with this one; [`stop`] drops it.
-pub fn sharing<T>(f: impl FnOnce() -> T) -> T {
+/// Turns sharing on for this thread, until [`stop`]: every file parsed on it from now on
+/// shares with those parsed before (already on, the table is kept).
+pub fn start() {
     TABLE.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.is_none() {
-            *t = Some(foldhash::HashSet::default());
-        }
+        t.borrow_mut()
+            .get_or_insert_with(foldhash::HashSet::default);
     });
-    f()
 }
 
 /// Turns sharing off for this thread and drops its table (the strings handed out live on
@@ -72,14 +69,14 @@ mod tests {
             assert_eq!(a, b);
             assert!(!ItemStr::ptr_eq(&a, &b), "off: separate copies");
 
-            sharing(|| {
-                let c = share("Backups are tested");
-                let d = share("Backups are tested");
-                let e = share("Alerts page on-call");
-                assert!(ItemStr::ptr_eq(&c, &d), "on: one copy");
-                assert_eq!(e, "Alerts page on-call");
-            });
-            // The table outlives one call, for the next file on the thread.
+            start();
+            let c = share("Backups are tested");
+            let d = share("Backups are tested");
+            let e = share("Alerts page on-call");
+            assert!(ItemStr::ptr_eq(&c, &d), "on: one copy");
+            assert_eq!(e, "Alerts page on-call");
+            // Starting again keeps the table, for the next file on the thread.
+            start();
             let f = share("Alerts page on-call");
             let g = share("Alerts page on-call");
             assert!(ItemStr::ptr_eq(&f, &g));
@@ -96,16 +93,15 @@ mod tests {
     #[test]
     fn a_full_table_starts_afresh() {
         std::thread::spawn(|| {
-            sharing(|| {
-                let first = share("0");
-                for i in 0..MAX_ENTRIES {
-                    share(&i.to_string());
-                }
-                // "0" was dropped from the table when it filled up, then made again.
-                let again = share("0");
-                assert_eq!(first, again);
-                assert!(TABLE.with(|t| t.borrow().as_ref().unwrap().len()) <= MAX_ENTRIES);
-            });
+            start();
+            let first = share("0");
+            for i in 0..MAX_ENTRIES {
+                share(&i.to_string());
+            }
+            // "0" was dropped from the table when it filled up, then made again.
+            let again = share("0");
+            assert_eq!(first, again);
+            assert!(TABLE.with(|t| t.borrow().as_ref().unwrap().len()) <= MAX_ENTRIES);
             stop();
         })
         .join()

@@ -125,7 +125,8 @@ impl Workspace {
         // Each file is read and parsed on the walking thread that found it, sharing equal
         // strings with the files parsed before it there (`checklist::shared`).
         let walked = discover::walk(root, |rel| {
-            crate::checklist::shared::sharing(|| load_one(root, rel, &settings, &forced))
+            crate::checklist::shared::start();
+            load_one(root, rel, &settings, &forced)
         });
         // Were the walk ever to run a visit on this thread, its table goes now.
         crate::checklist::shared::stop();
@@ -270,8 +271,7 @@ impl Workspace {
             return;
         };
         let env = Arc::make_mut(&mut self.env);
-        for site in DefSite::all_in(rel, file) {
-            let Some(def) = site.def() else { continue };
+        for (def, site) in DefSite::all_in(rel, file) {
             let sites = env.entry(def.name.clone()).or_default();
             let index = site.index;
             let at = sites
@@ -291,10 +291,8 @@ impl Workspace {
                 .entry(name.to_string())
                 .or_default()
                 .push(path.clone());
-            for site in DefSite::all_in(path, file) {
-                if let Some(def) = site.def() {
-                    env.entry(def.name.clone()).or_default().push(site);
-                }
+            for (def, site) in DefSite::all_in(path, file) {
+                env.entry(def.name.clone()).or_default().push(site);
             }
         }
     }

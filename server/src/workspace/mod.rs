@@ -139,21 +139,24 @@ pub struct DefSite {
 }
 
 impl DefSite {
-    /// The sites of every definition in a config file.
+    /// Every definition in a config file, with its site.
     pub(crate) fn all_in<'f>(
         path: &'f str,
         file: &'f SourceFile,
-    ) -> impl Iterator<Item = DefSite> + 'f {
+    ) -> impl Iterator<Item = (&'f crate::config::EnvDef, DefSite)> + 'f {
         let config = match &file.parsed {
             Parsed::Config(c) => Some(c),
             _ => None,
         };
         config.into_iter().flat_map(move |c| {
-            (0..c.defs.len()).map(move |index| DefSite {
-                path: path.to_string(),
-                index,
-                profile: file.profile,
-                config: c.clone(),
+            c.defs.iter().enumerate().map(move |(index, def)| {
+                let site = DefSite {
+                    path: path.to_string(),
+                    index,
+                    profile: file.profile,
+                    config: c.clone(),
+                };
+                (def, site)
             })
         })
     }
