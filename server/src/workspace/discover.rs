@@ -52,8 +52,8 @@ fn walking_threads() -> usize {
 /// `visit` with each kept file's relative path on the walking threads, so reading and
 /// parsing overlap the walk. Nothing here asks a file's size: two thirds of a monorepo is
 /// source the analysis never opens, and the files it reads are sized as they are read.
-/// Files and folders come back sorted. Unreadable entries, loops and vanished files become
-/// notes.
+/// Files and folders come back in no particular order (a caller that keeps them sorted
+/// sorts them as it keeps them). Unreadable entries, loops and vanished files become notes.
 pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Walked<T> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let visit = &visit;
@@ -140,10 +140,7 @@ pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Wa
             WalkState::Continue
         })
     });
-    let mut walked = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    walked.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    walked.dirs.sort_unstable();
-    walked
+    out.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -148,10 +148,18 @@ impl Workspace {
             revision: super::next_revision(),
             last_edit: None,
         };
-        for (rel, (file, mut notes)) in walked.files {
-            ws.notes.append(&mut notes);
+        // In the walk's order: the map sorts them (sorting them first was 3.6 ms of the
+        // one stretch of a large check where a single thread works).
+        let mut file_notes = Vec::new();
+        for (rel, (file, notes)) in walked.files {
+            if !notes.is_empty() {
+                file_notes.push((rel.clone(), notes));
+            }
             ws.files.insert(rel, file);
         }
+        file_notes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        ws.notes
+            .extend(file_notes.into_iter().flat_map(|(_, notes)| notes));
         // Forced files outside the walk (ignored by .gitignore, say) still get analysed.
         for rel in &options.forced_checklists {
             if !ws.files.contains_key(rel) {
@@ -281,20 +289,9 @@ impl Workspace {
     }
 
     fn rebuild_indices(&mut self) {
-        let by_name = Arc::make_mut(&mut self.by_name);
-        let env = Arc::make_mut(&mut self.env);
-        by_name.clear();
-        env.clear();
-        for (path, file) in &self.files {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            by_name
-                .entry(name.to_string())
-                .or_default()
-                .push(path.clone());
-            for (def, site) in DefSite::all_in(path, file) {
-                env.entry(def.name.clone()).or_default().push(site);
-            }
-        }
+        let (by_name, env) = indices(self.files.iter().map(|(p, f)| (p.as_str(), f)));
+        self.by_name = Arc::new(by_name);
+        self.env = Arc::new(env);
     }
 
     /// Whether git tracks `rel`; false outside a git work tree.
@@ -304,6 +301,34 @@ impl Workspace {
             .as_ref()
             .is_some_and(|t| t.contains(rel))
     }
+}
+
+type ByName = std::collections::HashMap<String, Vec<String>>;
+type EnvIndex = std::collections::HashMap<String, Vec<DefSite>, foldhash::fast::RandomState>;
+
+/// The index of files by name and the env var definitions by name, from files in path
+/// order. A key is copied only the first time it is seen: most names repeat.
+fn indices<'f>(files: impl Iterator<Item = (&'f str, &'f SourceFile)>) -> (ByName, EnvIndex) {
+    let mut by_name = ByName::default();
+    let mut env = EnvIndex::default();
+    for (path, file) in files {
+        let name = file_name(path);
+        match by_name.get_mut(name) {
+            Some(paths) => paths.push(path.to_string()),
+            None => {
+                by_name.insert(name.to_string(), vec![path.to_string()]);
+            }
+        }
+        for (def, site) in DefSite::all_in(path, file) {
+            match env.get_mut(def.name.as_str()) {
+                Some(sites) => sites.push(site),
+                None => {
+                    env.insert(def.name.clone(), vec![site]);
+                }
+            }
+        }
+    }
+    (by_name, env)
 }
 
 /// One file of the walk: read (unless no rule reads it) and parsed.
