@@ -260,6 +260,8 @@ impl Report {
         let mut report = Report::default();
         let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
         let job_count = jobs.len();
+        // On a spare thread while the walk runs (its own threads, not rayon's).
+        rayon::spawn(crate::packs::warm_up);
         for (job_index, job) in jobs.into_iter().enumerate() {
             let forced = match &job.scope {
                 Scope::Checklists(f) => f.clone(),

@@ -360,6 +360,7 @@ impl Engine {
                     },
                 };
                 settings.overlay(&options.rules, &options.checklists);
+                rayon::spawn(crate::packs::warm_up);
                 let ws =
                     Workspace::load_with_settings(&load_dir, settings, &LoadOptions::default());
                 (ws, error, started.elapsed())
