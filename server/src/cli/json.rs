@@ -1,5 +1,6 @@
-//! `--format json`: the version 1 shape, documented in the README. Streamed with serde so
-//! a report of tens of thousands of findings never exists twice in memory.
+//! `--format json`: the version 1 shape, documented in the README. Streamed, so that a
+//! report of tens of thousands of findings never exists twice in memory, and written by
+//! hand, byte for byte as serde_json's pretty printer writes it (the tests compare them).
 
 use std::io::{self, Write};
 
@@ -7,12 +8,16 @@ use serde::Serialize;
 
 use super::report::{ChecklistOut, Counts, Report};
 
+/// A checklist's entry and its parts, as serde writes them: the reference
+/// [`write_checklists`] is tested against.
+#[cfg(test)]
 #[derive(Serialize)]
 struct TaskCounts {
     total: usize,
     done: usize,
 }
 
+#[cfg(test)]
 impl From<&Counts> for TaskCounts {
     fn from(c: &Counts) -> Self {
         TaskCounts {
@@ -22,6 +27,7 @@ impl From<&Counts> for TaskCounts {
     }
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct RowCounts {
     total: usize,
@@ -29,6 +35,7 @@ struct RowCounts {
     partial: usize,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct Section<'a> {
     title: &'a str,
@@ -37,6 +44,7 @@ struct Section<'a> {
     score: Option<u8>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct Checklist<'a> {
     path: &'a str,
@@ -100,6 +108,7 @@ pub(super) fn seq<I>(iter: I) -> Seq<I> {
     Seq(std::cell::RefCell::new(Some(iter)))
 }
 
+#[cfg(test)]
 fn checklist(c: &ChecklistOut) -> Checklist<'_> {
     Checklist {
         path: &c.path,
@@ -136,17 +145,93 @@ fn summary(s: &super::report::Summary) -> Summary {
 }
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    let checklists = report.checklists.iter().map(checklist);
     // The shape of `Output`, written by hand so that the diagnostics, most of the bytes, can
     // be rendered on all cores (see `write_diagnostics`); the bytes are serde_json's
     // `to_writer_pretty`'s (tested below).
     out.write_all(b"{\n  \"version\": 1,\n  \"checklists\": ")?;
-    seq(checklists).serialize(&mut pretty(&mut *out, 1))?;
+    write_checklists(&mut *out, &report.checklists)?;
     out.write_all(b",\n  \"diagnostics\": ")?;
     write_diagnostics(&mut *out, report.diagnostics())?;
     out.write_all(b",\n  \"summary\": ")?;
     summary(&report.summary).serialize(&mut pretty(&mut *out, 1))?;
     out.write_all(b"\n}\n")
+}
+
+/// The `checklists` array, as `to_writer_pretty` writes it at its depth in the output.
+/// Written directly, as the diagnostics are: serde's formatter took 4 ms for the 1,600
+/// checklists of the bench tree, on one thread while the others had nothing to do.
+fn write_checklists(out: &mut impl Write, checklists: &[ChecklistOut]) -> io::Result<()> {
+    if checklists.is_empty() {
+        return out.write_all(b"[]");
+    }
+    // Written out every 64 KiB or so: the whole array is megabytes on a large tree.
+    const PIECE: usize = 1 << 16;
+    let mut buf = Vec::with_capacity(PIECE + 4096);
+    for (i, c) in checklists.iter().enumerate() {
+        if buf.len() >= PIECE {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+        buf.extend_from_slice(if i == 0 { b"[\n    {" } else { b",\n    {" });
+        buf.extend_from_slice(b"\n      \"path\": ");
+        string(&mut buf, &c.path);
+        buf.extend_from_slice(b",\n      \"tasks\": ");
+        task_counts(&mut buf, &c.tasks, "      ");
+        buf.extend_from_slice(b",\n      \"status_rows\": {\n        \"total\": ");
+        number(&mut buf, c.status_rows.total);
+        buf.extend_from_slice(b",\n        \"done\": ");
+        number(&mut buf, c.status_rows.done);
+        buf.extend_from_slice(b",\n        \"partial\": ");
+        number(&mut buf, c.status_rows.partial);
+        buf.extend_from_slice(b"\n      },\n      \"sections\": [");
+        for (j, section) in c.sections.iter().enumerate() {
+            buf.extend_from_slice(if j == 0 { b"\n" } else { b",\n" });
+            buf.extend_from_slice(b"        {\n          \"title\": ");
+            string(&mut buf, &section.title);
+            buf.extend_from_slice(b",\n          \"line\": ");
+            number(&mut buf, section.line);
+            buf.extend_from_slice(b",\n          \"tasks\": ");
+            task_counts(&mut buf, &section.tasks, "          ");
+            buf.extend_from_slice(b",\n          \"score\": ");
+            optional_number(&mut buf, section.score);
+            buf.extend_from_slice(b"\n        }");
+        }
+        if !c.sections.is_empty() {
+            buf.extend_from_slice(b"\n      ");
+        }
+        buf.extend_from_slice(b"],\n      \"score\": ");
+        optional_number(&mut buf, c.score.as_ref().map(|s| s.score));
+        buf.extend_from_slice(b",\n      \"level\": ");
+        match c.score.as_ref().and_then(|s| s.level) {
+            Some(level) => string(&mut buf, level.as_str()),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b"\n    }");
+    }
+    buf.extend_from_slice(b"\n  ]");
+    out.write_all(&buf)
+}
+
+/// `{"total": .., "done": ..}` with its closing brace at `indent`.
+fn task_counts(buf: &mut Vec<u8>, counts: &Counts, indent: &str) {
+    buf.extend_from_slice(b"{\n");
+    buf.extend_from_slice(indent.as_bytes());
+    buf.extend_from_slice(b"  \"total\": ");
+    number(buf, counts.total);
+    buf.extend_from_slice(b",\n");
+    buf.extend_from_slice(indent.as_bytes());
+    buf.extend_from_slice(b"  \"done\": ");
+    number(buf, counts.done);
+    buf.push(b'\n');
+    buf.extend_from_slice(indent.as_bytes());
+    buf.push(b'}');
+}
+
+fn optional_number(buf: &mut Vec<u8>, n: Option<u8>) {
+    match n {
+        Some(n) => number(buf, n.into()),
+        None => buf.extend_from_slice(b"null"),
+    }
 }
 
 /// Diagnostics rendered per chunk, and chunks rendered at once. Small chunks: the report is
@@ -204,8 +289,15 @@ fn render_windows<'r>(
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 640);
-                for (path, d) in chunk {
-                    render_diagnostic(&mut buf, path, d);
+                // A file's diagnostics come together: its path is escaped once for them.
+                let mut path: (&str, Vec<u8>) = ("", Vec::new());
+                for (p, d) in chunk {
+                    if !std::ptr::eq(*p, path.0) {
+                        path.1.clear();
+                        string(&mut path.1, p);
+                        path.0 = p;
+                    }
+                    render_diagnostic(&mut buf, &path.1, d);
                 }
                 Ok(buf)
             })
@@ -222,9 +314,10 @@ fn render_windows<'r>(
 /// `to_writer_pretty` writes it at its depth (tested against it). Written directly: the
 /// formatter's calls for every token and its indentation two spaces at a time were half the
 /// cost of rendering a large report, itself 7% of a check of the bench tree.
-fn render_diagnostic(buf: &mut Vec<u8>, path: &str, d: &super::report::Diagnostic) {
+fn render_diagnostic(buf: &mut Vec<u8>, path: &[u8], d: &super::report::Diagnostic) {
     buf.extend_from_slice(b",\n    {\n      \"path\": ");
-    string(buf, path);
+    // Escaped and quoted by the caller.
+    buf.extend_from_slice(path);
     buf.extend_from_slice(b",\n      \"line\": ");
     number(buf, d.start.line);
     buf.extend_from_slice(b",\n      \"column\": ");
@@ -262,7 +355,17 @@ fn string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Most strings (paths, messages) need no escape at all: they are looked through eight
+    // bytes at a time, and byte by byte only from the first word that may.
+    let mut clean = 0;
+    while let Some(word) = bytes.get(clean..clean + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if may_need_escape(word) {
+            break;
+        }
+        clean += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
         let short = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -293,6 +396,22 @@ fn string(buf: &mut Vec<u8>, s: &str) {
     }
     buf.extend_from_slice(&bytes[start..]);
     buf.push(b'"');
+}
+
+/// Whether one of eight bytes may be `"`, `\\` or a control character (below 0x20): the
+/// bit tricks "determine if a word has a byte less than n" and "has a zero byte" of Sean
+/// Anderson's Bit Twiddling Hacks. Each subtraction sets a byte's high bit when the byte
+/// is one of those, and never misses one. Bytes of non-ASCII text set it too; they have
+/// their own high bit set, which the last mask leaves out. A borrow out of a byte that
+/// is one of those can set the next byte's bit as well: the word is then read byte by
+/// byte, which is only slower.
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = word.wrapping_sub(ONES * 0x20);
+    let quote = (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (below_space | quote | backslash) & !word & HIGH != 0
 }
 
 /// A JSON number, written by serde_json's own formatter.
@@ -395,7 +514,7 @@ mod tests {
 
     use super::*;
     use crate::cli::report::{
-        ChecklistOut, Diagnostic as Diag, FileDiagnostics, Position, RelatedOut, SectionOut,
+        ChecklistOut, Counts, Diagnostic as Diag, FileDiagnostics, Position, RelatedOut, SectionOut,
     };
     use crate::model::Severity;
 
@@ -500,6 +619,65 @@ mod tests {
             hints: 0,
             score: None,
         });
+        // Scored, with a level, and with no sections; and names that need escapes (after
+        // eight clean bytes, and in the first eight).
+        report.checklists.push(ChecklistOut {
+            path: "services/api/docs/go-live \"v2\".md".into(),
+            tasks: Counts {
+                total: 100,
+                done: 58,
+                partial: 0,
+            },
+            status_rows: Counts {
+                total: 7,
+                done: 6,
+                partial: 1,
+            },
+            sections: Vec::new(),
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            hints: 0,
+            score: Some(crate::score::ChecklistScore {
+                score: 87,
+                level: Some(crate::score::Medal::Silver),
+                sections: Vec::new(),
+            }),
+        });
+        report.checklists.push(ChecklistOut {
+            path: "a\\b/readiness.md".into(),
+            tasks: Default::default(),
+            status_rows: Default::default(),
+            sections: vec![
+                SectionOut {
+                    title: "Launch Checklist — svc ✅ \u{7}".into(),
+                    line: 1,
+                    level: 1,
+                    tasks: Counts {
+                        total: 3,
+                        done: 1,
+                        partial: 0,
+                    },
+                    score: Some(0),
+                },
+                SectionOut {
+                    title: "Release & Rollback".into(),
+                    line: 12,
+                    level: 2,
+                    tasks: Default::default(),
+                    score: Some(100),
+                },
+            ],
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            hints: 0,
+            score: Some(crate::score::ChecklistScore {
+                score: 0,
+                level: None,
+                sections: Vec::new(),
+            }),
+        });
         for f in 0..files {
             report.files.push(FileDiagnostics {
                 path: Arc::from(match f {
@@ -521,6 +699,48 @@ mod tests {
         }
         let empty = Report::default();
         assert_eq!(written(&empty), in_one_piece(&empty));
+    }
+
+    #[test]
+    fn checklists_written_out_in_pieces_come_out_whole_and_in_order() {
+        let mut r = report(1, 1);
+        let first = r.checklists.clone();
+        for i in 0..400 {
+            let mut more = first.clone();
+            more[0].path = format!("svc-{i}/readiness.md");
+            r.checklists.extend(more);
+        }
+        let out = written(&r);
+        assert!(
+            out.len() > 3 << 16,
+            "{} bytes: fewer than three pieces",
+            out.len()
+        );
+        assert_eq!(out, in_one_piece(&r));
+    }
+
+    /// Strings escaped eight bytes at a time must come out as serde_json writes them,
+    /// whatever byte needs an escape and wherever it sits.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them_at_every_offset() {
+        let specials = [
+            '"', '\\', '\n', '\u{0}', '\u{1f}', '\u{7f}', 'é', '✅', ' ', '~',
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for c in specials {
+                    let mut text: String = "abcdefghijklmnopqrst"[..len].to_string();
+                    text.replace_range(at..at + 1, &c.to_string());
+                    let mut buf = Vec::new();
+                    string(&mut buf, &text);
+                    assert_eq!(
+                        String::from_utf8(buf).unwrap(),
+                        serde_json::to_string(&text).unwrap(),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -180,8 +180,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let today = resolve_today(args.today.as_deref())?;
     let report = Report::build(args, today)?;
     // Locked stdout flushes at every newline: one write(2) per line of a report that can
-    // run to a million lines.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // run to a million lines. 32 KiB: the JSON's chunks of diagnostics are larger (about
+    // 55 KB), and a write larger than the buffer goes straight through, not copied into it.
+    let mut out = std::io::BufWriter::with_capacity(1 << 15, std::io::stdout().lock());
     let written = match args.format {
         Format::Human => human::write(&mut out, &report, args.quiet, human::use_color()),
         Format::Json => json::write(&mut out, &report),
