@@ -306,5 +306,8 @@ proptest::proptest! {
         let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
         let got = collapse_whitespace(&s);
         proptest::prop_assert_eq!(got.as_str(), want.as_str());
+        // And the text is said to be collapsed exactly when it is its own collapsed form:
+        // a wrong "no" would only be slower, so the output above cannot tell.
+        proptest::prop_assert_eq!(super::is_collapsed(&s), s == want, "{:?}", s);
     }
 }
