@@ -14,7 +14,7 @@ pub fn finish(
     kind: LinkKind,
     link_type: LinkType,
     dest: &str,
-    label: String,
+    label: &str,
     range: Range<usize>,
 ) -> Link {
     let source = text.get(range.clone()).unwrap_or("");
@@ -34,7 +34,7 @@ pub fn finish(
     Link {
         kind,
         target: shared::share(target),
-        text: shared::share(&label),
+        text: shared::share(label),
         range,
         target_range,
     }

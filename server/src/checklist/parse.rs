@@ -121,6 +121,10 @@ struct Builder<'t> {
     link_ranges: Vec<Range<usize>>,
     /// Whether the inline content being recorded is plain text.
     in_text_event: bool,
+    /// Text buffers of finished items, headings and links, for the next ones: their text
+    /// is copied into a shared string when they end, and a 100-task checklist grew and
+    /// dropped a few hundred of them (a tenth of the parse went to reallocating).
+    spare: Vec<String>,
 }
 
 impl<'t> Builder<'t> {
@@ -135,6 +139,21 @@ impl<'t> Builder<'t> {
             mask: Vec::new(),
             link_ranges: Vec::new(),
             in_text_event: false,
+            spare: Vec::new(),
+        }
+    }
+
+    /// An empty buffer, with room left by an earlier one if there is one.
+    fn buffer(&mut self) -> String {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Keeps a buffer for [`Builder::buffer`].
+    fn recycle(&mut self, mut s: String) {
+        // A few: items nest, links sit in items, but not deeply.
+        if self.spare.len() < 8 && s.capacity() > 0 {
+            s.clear();
+            self.spare.push(s);
         }
     }
 
@@ -182,21 +201,27 @@ impl<'t> Builder<'t> {
         }
         match tag {
             Tag::Paragraph => self.stack.push(Block::Paragraph),
-            Tag::Heading { level, id, .. } => self.stack.push(Block::Heading {
-                range,
-                level: level as u8,
-                id: id.map(|s| s.to_string()),
-                text: String::new(),
-            }),
-            Tag::Item => self.stack.push(Block::Item {
-                start: range.start,
-                task: None,
-                own: Own::NotStarted,
-                own_end: range.start,
-                text: String::new(),
-                seen_inline: false,
-                pending: None,
-            }),
+            Tag::Heading { level, id, .. } => {
+                let text = self.buffer();
+                self.stack.push(Block::Heading {
+                    range,
+                    level: level as u8,
+                    id: id.map(|s| s.to_string()),
+                    text,
+                })
+            }
+            Tag::Item => {
+                let text = self.buffer();
+                self.stack.push(Block::Item {
+                    start: range.start,
+                    task: None,
+                    own: Own::NotStarted,
+                    own_end: range.start,
+                    text,
+                    seen_inline: false,
+                    pending: None,
+                })
+            }
             Tag::CodeBlock(kind) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => Some(info.to_string()),
@@ -253,12 +278,15 @@ impl<'t> Builder<'t> {
                 } else {
                     LinkKind::Inline
                 };
+                let mut dest = self.buffer();
+                dest.push_str(&dest_url);
+                let text = self.buffer();
                 self.links.push(OpenLink {
                     kind,
                     link_type,
-                    dest: dest_url.to_string(),
+                    dest,
                     range,
-                    text: String::new(),
+                    text,
                 });
             }
             Tag::Image {
@@ -267,12 +295,15 @@ impl<'t> Builder<'t> {
                 ..
             } => {
                 self.inline("", range.clone());
+                let mut dest = self.buffer();
+                dest.push_str(&dest_url);
+                let text = self.buffer();
                 self.links.push(OpenLink {
                     kind: LinkKind::Image,
                     link_type,
-                    dest: dest_url.to_string(),
+                    dest,
                     range,
-                    text: String::new(),
+                    text,
                 });
             }
             Tag::Emphasis
@@ -348,13 +379,18 @@ impl<'t> Builder<'t> {
                     );
                     task.text = collapse_whitespace(&text);
                 }
+                self.recycle(text);
             }
+            Block::Item { text, .. } => self.recycle(text),
             Block::Heading {
                 range,
                 level,
                 id,
                 text,
-            } => self.push_heading(range, level, id, text),
+            } => {
+                self.push_heading(range, level, id, &text);
+                self.recycle(text);
+            }
             Block::Code {
                 range,
                 info,
@@ -664,9 +700,11 @@ impl<'t> Builder<'t> {
             open.kind,
             open.link_type,
             &open.dest,
-            open.text,
+            &open.text,
             open.range.clone(),
         );
+        self.recycle(open.dest);
+        self.recycle(open.text);
         if let Some(r) = &link.target_range {
             self.mask.push(r.clone());
         }
@@ -674,7 +712,7 @@ impl<'t> Builder<'t> {
         self.doc.links.push(link);
     }
 
-    fn push_heading(&mut self, range: Range<usize>, level: u8, id: Option<String>, text: String) {
+    fn push_heading(&mut self, range: Range<usize>, level: u8, id: Option<String>, text: &str) {
         let title = text.trim().to_string();
         let anchor = match id {
             Some(id) => self.slugger.explicit(&id),
