@@ -354,44 +354,49 @@ fn render_diagnostic(buf: &mut Vec<u8>, path: &[u8], d: &super::report::Diagnost
 fn string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
     let bytes = s.as_bytes();
-    let mut start = 0;
-    // Most strings (paths, messages) need no escape at all: they are looked through eight
-    // bytes at a time, and byte by byte only from the first word that may.
-    let mut clean = 0;
-    while let Some(word) = bytes.get(clean..clean + 8) {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if may_need_escape(word) {
-            break;
+    // Bytes before `start` are written; `i` is the next byte to look at.
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        // Most of a string needs no escape: it is looked through eight bytes at a time,
+        // and byte by byte only in a word that may hold one (a message quoting a task
+        // has two quotes, and then goes on for a hundred bytes).
+        while let Some(word) = bytes.get(i..i + 8) {
+            if may_need_escape(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
+                break;
+            }
+            i += 8;
         }
-        clean += 8;
-    }
-    for (i, &b) in bytes.iter().enumerate().skip(clean) {
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0x08 => b'b',
-            0x0c => b'f',
-            0..=0x1f => 0,
-            _ => continue,
-        };
-        buf.extend_from_slice(&bytes[start..i]);
-        start = i + 1;
-        if short != 0 {
-            buf.extend_from_slice(&[b'\\', short]);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let u = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ];
-            buf.extend_from_slice(&u);
+        let word_end = (i + 8).min(bytes.len());
+        while i < word_end {
+            let b = bytes[i];
+            i += 1;
+            let short = match b {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'\n' => b'n',
+                b'\r' => b'r',
+                b'\t' => b't',
+                0x08 => b'b',
+                0x0c => b'f',
+                0..=0x1f => 0,
+                _ => continue,
+            };
+            buf.extend_from_slice(&bytes[start..i - 1]);
+            start = i;
+            if short != 0 {
+                buf.extend_from_slice(&[b'\\', short]);
+            } else {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let u = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ];
+                buf.extend_from_slice(&u);
+            }
         }
     }
     buf.extend_from_slice(&bytes[start..]);
@@ -730,6 +735,11 @@ mod tests {
             for at in 0..len {
                 for c in specials {
                     let mut text: String = "abcdefghijklmnopqrst"[..len].to_string();
+                    // A second one further on, in the same word or a later one.
+                    let second = (at * 3 + 5) % len;
+                    if second > at {
+                        text.replace_range(second..second + 1, "\"");
+                    }
                     text.replace_range(at..at + 1, &c.to_string());
                     let mut buf = Vec::new();
                     string(&mut buf, &text);
