@@ -131,7 +131,7 @@ type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
 /// foldhash, not SipHash: every line of a checklist is looked up on every keystroke.
 type ScoresByLine = HashMap<
     usize,
-    HashMap<Box<str>, std::rc::Rc<Scores>, foldhash::fast::FixedState>,
+    HashMap<Box<str>, Arc<Scores>, foldhash::fast::FixedState>,
     foldhash::fast::FixedState,
 >;
 
@@ -142,24 +142,41 @@ thread_local! {
     static SCORES: std::cell::RefCell<ScoresByLine> = std::cell::RefCell::new(HashMap::default());
 }
 
-fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> std::rc::Rc<Scores> {
+/// What every thread scored, asked when a thread's own memo misses: the threads of a large
+/// check map thousands of checklists whose lines repeat from one to the next, and each
+/// thread scored them again. A thread's own memo answers first, so this lock is taken once
+/// per line text and thread.
+static ALL_SCORES: std::sync::LazyLock<std::sync::Mutex<ScoresByLine>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Remembers `scores` in `memo`, which starts afresh past 200,000 entries (bounded).
+fn remember(memo: &mut ScoresByLine, matcher: usize, label: &str, scores: &Arc<Scores>) {
+    if memo.values().map(HashMap::len).sum::<usize>() >= 200_000 {
+        memo.clear();
+    }
+    memo.entry(matcher)
+        .or_default()
+        .insert(label.into(), scores.clone());
+}
+
+fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> Arc<Scores> {
     let key = matcher as *const Matcher<'static> as usize;
-    if let Some(hit) = SCORES.with(|m| m.borrow().get(&key).and_then(|s| s.get(label)).cloned()) {
+    let recall = |memo: &ScoresByLine| memo.get(&key).and_then(|s| s.get(label)).cloned();
+    if let Some(hit) = SCORES.with(|m| recall(&m.borrow())) {
         return hit;
     }
-    let mut scores = matcher.scores(label);
-    // Kept for the rest of the run: without the growth slack (half a MB on the bench tree).
-    scores.shrink_to_fit();
-    let scores = std::rc::Rc::new(scores);
-    SCORES.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.values().map(HashMap::len).sum::<usize>() >= 200_000 {
-            m.clear(); // bounded
-        }
-        m.entry(key)
-            .or_default()
-            .insert(label.into(), scores.clone());
+    let lock = || ALL_SCORES.lock().unwrap_or_else(|e| e.into_inner());
+    let shared = recall(&lock());
+    let scores = shared.unwrap_or_else(|| {
+        let mut scores = matcher.scores(label);
+        // Kept for the rest of the run: without the growth slack (half a MB on the bench
+        // tree).
+        scores.shrink_to_fit();
+        let scores = Arc::new(scores);
+        remember(&mut lock(), key, label, &scores);
+        scores
     });
+    SCORES.with(|m| remember(&mut m.borrow_mut(), key, label, &scores));
     scores
 }
 
