@@ -9,14 +9,10 @@ use super::Placeholder;
 /// sorted ranges of links and images, whose bracketed text is no placeholder.
 pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
     let b = masked.as_bytes();
+    let mut starts = Starts::new(b);
     let mut i = 0;
-    while i < b.len() {
-        // Straight to the next byte that can start a placeholder: a loop over a table is
-        // several times quicker than matching every byte of every checklist below.
-        match b[i..].iter().position(|&c| STARTS[usize::from(c)]) {
-            Some(skip) => i += skip,
-            None => return,
-        }
+    while let Some(at) = starts.next(i) {
+        i = at;
         let found = match b[i] {
             b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
             b'<' => angle(b, i),
@@ -42,25 +38,56 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
                     });
                 }
             }
-            None => {
-                // Skip a whole blank-less run of `_`/`*` so `**bold**` is not rescanned byte by byte.
-                i += 1;
-            }
+            None => i += 1,
         }
     }
 }
 
-/// The bytes `scan` looks at: those the `match` in it starts a placeholder with.
-const STARTS: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let starts = b"[<_*\\YT";
-    while k < starts.len() {
-        t[starts[k] as usize] = true;
-        k += 1;
+/// The next place a placeholder may start, from four searches that each keep their next
+/// hit: `[`, `<` or `\`; `_` or `*`; `TB`; `YYYY-MM-DD`. Each is a vectorised search
+/// (memchr), where a loop over a table of start bytes looked at every byte of every
+/// checklist and stopped at every `T` (138 million instructions on the bench tree; the
+/// searches saved 33 million of them, restarting after each stop).
+struct Starts<'b> {
+    b: &'b [u8],
+    tb: memchr::memmem::Finder<'static>,
+    date: memchr::memmem::Finder<'static>,
+    /// Each search's next hit (`usize::MAX`: none left); `None` before the first search.
+    next: [Option<usize>; 4],
+}
+
+impl<'b> Starts<'b> {
+    fn new(b: &'b [u8]) -> Self {
+        Starts {
+            b,
+            tb: memchr::memmem::Finder::new(b"TB"),
+            date: memchr::memmem::Finder::new(b"YYYY-MM-DD"),
+            next: [None; 4],
+        }
     }
-    t
-};
+
+    /// The first possible start at or after `from`.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        let rest = self.b.get(from..)?;
+        for (k, next) in self.next.iter_mut().enumerate() {
+            if next.is_none_or(|n| n < from) {
+                let hit = match k {
+                    0 => memchr::memchr3(b'[', b'<', b'\\', rest),
+                    1 => memchr::memchr2(b'_', b'*', rest),
+                    2 => self.tb.find(rest),
+                    _ => self.date.find(rest),
+                };
+                *next = Some(hit.map_or(usize::MAX, |h| from + h));
+            }
+        }
+        self.next
+            .iter()
+            .flatten()
+            .copied()
+            .min()
+            .filter(|&n| n != usize::MAX)
+    }
+}
 
 fn word_byte(b: &[u8], i: usize) -> bool {
     b.get(i)
@@ -202,6 +229,63 @@ mod tests {
             texts("| Code Quality | 20% | \\_/100 | \\_ |"),
             ["\\_", "\\_"]
         );
+    }
+
+    /// The scan as it was before its searches: every byte looked at. What `scan` must
+    /// find, whatever the text.
+    fn scan_every_byte(masked: &str, links: &[Range<usize>]) -> Vec<Placeholder> {
+        let b = masked.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let found = match b[i] {
+                b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
+                b'<' => angle(b, i),
+                b'_' | b'*' | b'\\' => blank(b, i),
+                b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => {
+                    Some(i..i + 10)
+                }
+                b'T' if (b[i..].starts_with(b"TBD") || b[i..].starts_with(b"TBA"))
+                    && !word_byte(b, i.wrapping_sub(1))
+                    && !word_byte(b, i + 3) =>
+                {
+                    Some(i..i + 3)
+                }
+                _ => None,
+            };
+            match found {
+                Some(r) => {
+                    i = r.end.max(i + 1);
+                    if let Some(text) = masked.get(r.clone()) {
+                        out.push(Placeholder {
+                            text: text.to_string(),
+                            range: r,
+                        });
+                    }
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_searches_find_what_looking_at_every_byte_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[", "]", "<", ">", "_", "*", "\\", "YYYY-MM-DD", "YYYY", "TBD", "TBA", "TB",
+                "T", "Y", "a", "Name", "APP_NAME", " ", "\n", "(", ":", "-", "é", "x]",
+            ]), 0..40),
+            link in proptest::option::of((0usize..60, 0usize..20)),
+        ) {
+            let text: String = parts.concat();
+            let links: Vec<Range<usize>> = link.map(|(a, n)| a..a + n).into_iter().collect();
+            let mut got = Vec::new();
+            scan(&text, &links, &mut got);
+            let want = scan_every_byte(&text, &links);
+            let ranges = |v: &[Placeholder]| v.iter().map(|p| p.range.clone()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(ranges(&got), ranges(&want), "{:?}", text);
+        }
     }
 
     #[test]
