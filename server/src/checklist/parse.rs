@@ -278,16 +278,7 @@ impl<'t> Builder<'t> {
                 } else {
                     LinkKind::Inline
                 };
-                let mut dest = self.buffer();
-                dest.push_str(&dest_url);
-                let text = self.buffer();
-                self.links.push(OpenLink {
-                    kind,
-                    link_type,
-                    dest,
-                    range,
-                    text,
-                });
+                self.open_link(kind, link_type, &dest_url, range);
             }
             Tag::Image {
                 link_type,
@@ -295,16 +286,7 @@ impl<'t> Builder<'t> {
                 ..
             } => {
                 self.inline("", range.clone());
-                let mut dest = self.buffer();
-                dest.push_str(&dest_url);
-                let text = self.buffer();
-                self.links.push(OpenLink {
-                    kind: LinkKind::Image,
-                    link_type,
-                    dest,
-                    range,
-                    text,
-                });
+                self.open_link(LinkKind::Image, link_type, &dest_url, range);
             }
             Tag::Emphasis
             | Tag::Strong
@@ -691,6 +673,20 @@ impl<'t> Builder<'t> {
             }
             pos = end.max(start + 1);
         }
+    }
+
+    /// A link or image whose text is read until its end (see [`Builder::end_link`]).
+    fn open_link(&mut self, kind: LinkKind, link_type: LinkType, dest: &str, range: Range<usize>) {
+        let mut buffer = self.buffer();
+        buffer.push_str(dest);
+        let text = self.buffer();
+        self.links.push(OpenLink {
+            kind,
+            link_type,
+            dest: buffer,
+            range,
+            text,
+        });
     }
 
     fn end_link(&mut self) {

@@ -8,29 +8,23 @@ use super::Placeholder;
 /// Scans `masked` (code, comments and link destinations blanked out). `links` are the
 /// sorted ranges of links and images, whose bracketed text is no placeholder.
 pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
-    let b = masked.as_bytes();
-    let mut starts = Starts::new(b);
+    let mut starts = Starts::new(masked.as_bytes());
+    scan_from(masked, links, |from| starts.next(from), out);
+}
+
+/// Looks for a placeholder at each place `next` gives (the first possible start at or
+/// after a position), going on after each one found.
+fn scan_from(
+    masked: &str,
+    links: &[Range<usize>],
+    mut next: impl FnMut(usize) -> Option<usize>,
+    out: &mut Vec<Placeholder>,
+) {
     let mut i = 0;
-    while let Some(at) = starts.next(i) {
-        i = at;
-        let found = match b[i] {
-            b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
-            b'<' => angle(b, i),
-            b'_' | b'*' | b'\\' => blank(b, i),
-            b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => {
-                Some(i..i + 10)
-            }
-            b'T' if (b[i..].starts_with(b"TBD") || b[i..].starts_with(b"TBA"))
-                && !word_byte(b, i.wrapping_sub(1))
-                && !word_byte(b, i + 3) =>
-            {
-                Some(i..i + 3)
-            }
-            _ => None,
-        };
-        match found {
+    while let Some(at) = next(i) {
+        match placeholder_at(masked.as_bytes(), at, links) {
             Some(r) => {
-                i = r.end.max(i + 1);
+                i = r.end.max(at + 1);
                 if let Some(text) = masked.get(r.clone()) {
                     out.push(Placeholder {
                         text: text.to_string(),
@@ -38,8 +32,27 @@ pub fn scan(masked: &str, links: &[Range<usize>], out: &mut Vec<Placeholder>) {
                     });
                 }
             }
-            None => i += 1,
+            None => i = at + 1,
         }
+    }
+}
+
+/// The placeholder starting at `i`, if one does.
+fn placeholder_at(b: &[u8], i: usize, links: &[Range<usize>]) -> Option<Range<usize>> {
+    match b[i] {
+        b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
+        b'<' => angle(b, i),
+        b'_' | b'*' | b'\\' => blank(b, i),
+        b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => {
+            Some(i..i + 10)
+        }
+        b'T' if (b[i..].starts_with(b"TBD") || b[i..].starts_with(b"TBA"))
+            && !word_byte(b, i.wrapping_sub(1))
+            && !word_byte(b, i + 3) =>
+        {
+            Some(i..i + 3)
+        }
+        _ => None,
     }
 }
 
@@ -52,40 +65,44 @@ struct Starts<'b> {
     b: &'b [u8],
     tb: memchr::memmem::Finder<'static>,
     date: memchr::memmem::Finder<'static>,
-    /// Each search's next hit (`usize::MAX`: none left); `None` before the first search.
-    next: [Option<usize>; 4],
+    /// Each search's next hit (`usize::MAX`: none left).
+    next: [usize; 4],
 }
 
 impl<'b> Starts<'b> {
     fn new(b: &'b [u8]) -> Self {
-        Starts {
+        let mut starts = Starts {
             b,
             tb: memchr::memmem::Finder::new(b"TB"),
             date: memchr::memmem::Finder::new(b"YYYY-MM-DD"),
-            next: [None; 4],
+            next: [0; 4],
+        };
+        for k in 0..starts.next.len() {
+            starts.next[k] = starts.search(k, 0);
         }
+        starts
+    }
+
+    /// Search `k`'s first hit at or after `from`.
+    fn search(&self, k: usize, from: usize) -> usize {
+        let rest = &self.b[from.min(self.b.len())..];
+        let hit = match k {
+            0 => memchr::memchr3(b'[', b'<', b'\\', rest),
+            1 => memchr::memchr2(b'_', b'*', rest),
+            2 => self.tb.find(rest),
+            _ => self.date.find(rest),
+        };
+        hit.map_or(usize::MAX, |h| from + h)
     }
 
     /// The first possible start at or after `from`.
     fn next(&mut self, from: usize) -> Option<usize> {
-        let rest = self.b.get(from..)?;
-        for (k, next) in self.next.iter_mut().enumerate() {
-            if next.is_none_or(|n| n < from) {
-                let hit = match k {
-                    0 => memchr::memchr3(b'[', b'<', b'\\', rest),
-                    1 => memchr::memchr2(b'_', b'*', rest),
-                    2 => self.tb.find(rest),
-                    _ => self.date.find(rest),
-                };
-                *next = Some(hit.map_or(usize::MAX, |h| from + h));
+        for k in 0..self.next.len() {
+            if self.next[k] < from {
+                self.next[k] = self.search(k, from);
             }
         }
-        self.next
-            .iter()
-            .flatten()
-            .copied()
-            .min()
-            .filter(|&n| n != usize::MAX)
+        self.next.iter().copied().min().filter(|&n| n != usize::MAX)
     }
 }
 
@@ -234,38 +251,8 @@ mod tests {
     /// The scan as it was before its searches: every byte looked at. What `scan` must
     /// find, whatever the text.
     fn scan_every_byte(masked: &str, links: &[Range<usize>]) -> Vec<Placeholder> {
-        let b = masked.as_bytes();
         let mut out = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            let found = match b[i] {
-                b'[' => bracket(b, i).filter(|r| !inside_any(links, r.start)),
-                b'<' => angle(b, i),
-                b'_' | b'*' | b'\\' => blank(b, i),
-                b'Y' if b[i..].starts_with(b"YYYY-MM-DD") && !word_byte(b, i.wrapping_sub(1)) => {
-                    Some(i..i + 10)
-                }
-                b'T' if (b[i..].starts_with(b"TBD") || b[i..].starts_with(b"TBA"))
-                    && !word_byte(b, i.wrapping_sub(1))
-                    && !word_byte(b, i + 3) =>
-                {
-                    Some(i..i + 3)
-                }
-                _ => None,
-            };
-            match found {
-                Some(r) => {
-                    i = r.end.max(i + 1);
-                    if let Some(text) = masked.get(r.clone()) {
-                        out.push(Placeholder {
-                            text: text.to_string(),
-                            range: r,
-                        });
-                    }
-                }
-                None => i += 1,
-            }
-        }
+        scan_from(masked, links, |i| (i < masked.len()).then_some(i), &mut out);
         out
     }
 
