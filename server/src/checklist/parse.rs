@@ -28,7 +28,7 @@ pub fn parse(text: &str) -> Document {
         b.mask.push(fm.front_matter.range.clone());
     }
     b.doc.front_matter = fm.front_matter;
-    b.doc.dates = fm.dates;
+    b.doc.dates.extend(fm.dates);
 
     let mut iter = Parser::new_ext(&text[base..], OPTIONS).into_offset_iter();
     for (event, r) in iter.by_ref() {
@@ -125,21 +125,62 @@ struct Builder<'t> {
     /// is copied into a shared string when they end, and a 100-task checklist grew and
     /// dropped a few hundred of them (a tenth of the parse went to reallocating).
     spare: Vec<String>,
+    /// The text with code and comments blanked, for the date and placeholder scans.
+    masked: Vec<u8>,
+}
+
+/// The lists a parse fills, emptied, kept on the thread for the next parse with the room
+/// they grew: a document's lists used to grow from nothing, each copied at every doubling
+/// and once more to give back its slack, on pages fresh from the kernel. Now each
+/// list grows here once per thread and is copied out at its exact length.
+#[derive(Default)]
+struct Room {
+    doc: Document,
+    mask: Vec<Range<usize>>,
+    link_ranges: Vec<Range<usize>>,
+    spare: Vec<String>,
+    masked: Vec<u8>,
+}
+
+thread_local! {
+    static ROOM: std::cell::Cell<Option<Box<Room>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Past this, a list is not kept: one huge document must not hold its room for good.
+const KEEP_ROOM: usize = 1 << 16;
+
+/// `v`'s elements in a list of their own, of exactly their length; `v` is left empty with
+/// its room (dropped if very large).
+fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(v.len());
+    out.append(v);
+    if v.capacity() > KEEP_ROOM {
+        *v = Vec::new();
+    }
+    out
 }
 
 impl<'t> Builder<'t> {
     fn new(text: &'t str) -> Self {
+        let Room {
+            doc,
+            mask,
+            link_ranges,
+            spare,
+            masked,
+        } = ROOM.take().map(|r| *r).unwrap_or_default();
         Builder {
             text,
-            doc: Document::default(),
+            doc,
             stack: Vec::new(),
             table: None,
             links: Vec::new(),
             slugger: Slugger::default(),
-            mask: Vec::new(),
-            link_ranges: Vec::new(),
+            mask,
+            link_ranges,
             in_text_event: false,
-            spare: Vec::new(),
+            spare,
+            masked,
         }
     }
 
@@ -762,22 +803,42 @@ impl<'t> Builder<'t> {
         self.doc.links.sort_by_key(|l| l.range.start);
         self.link_ranges.sort_by_key(|r| r.start);
 
-        let masked = masked_copy(self.text, &mut self.mask);
-        dates::scan(&masked, &mut self.doc.dates);
-        placeholders::scan(&masked, &self.link_ranges, &mut self.doc.placeholders);
-        // Documents live as long as the workspace: give back the growth slack of each list
-        // (a quarter of the memory of a 100-task checklist's tasks and references).
+        let mut masked = std::mem::take(&mut self.masked);
+        let masked_text = masked_copy(self.text, &mut self.mask, &mut masked);
+        dates::scan(masked_text, &mut self.doc.dates);
+        placeholders::scan(masked_text, &self.link_ranges, &mut self.doc.placeholders);
+        // Documents live as long as the workspace: each list is copied out at its length,
+        // and the room stays for the next parse on this thread.
         let d = &mut self.doc;
-        d.headings.shrink_to_fit();
-        d.tasks.shrink_to_fit();
-        d.status_rows.shrink_to_fit();
-        d.links.shrink_to_fit();
-        d.references.shrink_to_fit();
-        d.env_requirements.shrink_to_fit();
-        d.dates.shrink_to_fit();
-        d.placeholders.shrink_to_fit();
-        d.html_comments.shrink_to_fit();
-        self.doc
+        let doc = Document {
+            front_matter: std::mem::take(&mut d.front_matter),
+            headings: exact(&mut d.headings),
+            tasks: exact(&mut d.tasks),
+            status_rows: exact(&mut d.status_rows),
+            links: exact(&mut d.links),
+            references: exact(&mut d.references),
+            env_requirements: exact(&mut d.env_requirements),
+            dates: exact(&mut d.dates),
+            placeholders: exact(&mut d.placeholders),
+            html_comments: exact(&mut d.html_comments),
+            outline: d.outline,
+        };
+        d.outline = false;
+        masked.clear();
+        if masked.capacity() > KEEP_ROOM * 64 {
+            masked = Vec::new();
+        }
+        self.mask.clear();
+        self.link_ranges.clear();
+        let room = Room {
+            doc: std::mem::take(&mut self.doc),
+            mask: std::mem::take(&mut self.mask),
+            link_ranges: std::mem::take(&mut self.link_ranges),
+            spare: std::mem::take(&mut self.spare),
+            masked,
+        };
+        ROOM.set(Some(Box::new(room)));
+        doc
     }
 }
 
@@ -876,15 +937,17 @@ pub(super) fn finish_sections(headings: &mut [Heading], end: usize) {
     }
 }
 
-/// The text with `ranges` blanked to spaces (line endings kept, so lines and offsets hold).
-fn masked_copy(text: &str, ranges: &mut [Range<usize>]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
+/// The text with `ranges` blanked to spaces (line endings kept, so lines and offsets hold),
+/// made in `buf`.
+fn masked_copy<'b>(text: &'b str, ranges: &mut [Range<usize>], buf: &'b mut Vec<u8>) -> &'b str {
+    buf.clear();
+    buf.extend_from_slice(text.as_bytes());
     for r in ranges.iter() {
         if r.start >= r.end || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
             continue;
         }
         // A select, not a branch: the loop is vectorised.
-        for b in &mut bytes[r.clone()] {
+        for b in &mut buf[r.clone()] {
             *b = if matches!(*b, b'\n' | b'\r') {
                 *b
             } else {
@@ -892,7 +955,7 @@ fn masked_copy(text: &str, ranges: &mut [Range<usize>]) -> String {
             };
         }
     }
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+    std::str::from_utf8(buf).unwrap_or(text)
 }
 
 /// The content of a code span (inside the backticks, one padding space stripped each side).

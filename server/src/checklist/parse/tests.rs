@@ -311,3 +311,34 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::is_collapsed(&s), s == want, "{:?}", s);
     }
 }
+
+/// Each thread keeps the lists of its last parse for the next (see `Room`): nothing of one
+/// document may show in the next, and what a document keeps is exactly its own.
+#[test]
+fn a_parse_after_another_on_the_same_thread_sees_nothing_of_it() {
+    let big = format!(
+        "---\nlast_reviewed: 2025-01-02\n---\n# Big\n\n{}\n| Item | Status |\n|---|---|\n| Backups | ✅ |\n\n\
+         See [runbook](docs/runbook.md) and `DEV_AUTH_ENABLED=false`, owner [Name].\n\
+         <!-- readiness-disable placeholder -->\n**Next Review**: 2026-01-01\n",
+        "- [x] Alerts page on-call `scripts/alert.sh`\n".repeat(300)
+    );
+    // Its date and placeholder sit where the first document's front matter and code were.
+    let small = "Last Updated: 2025-11-07 by [Name]\n# Small\n\n- [ ] One `LOG_LEVEL=info`\n";
+    let fresh = std::thread::spawn(move || format!("{:?}", parse(small)))
+        .join()
+        .unwrap();
+    let (after_big, exact) = std::thread::spawn(move || {
+        let b = parse(&big);
+        assert_eq!(b.tasks.len(), 300);
+        let s = parse(small);
+        let exact = s.tasks.capacity() == s.tasks.len()
+            && s.references.capacity() == s.references.len()
+            && s.dates.capacity() == s.dates.len()
+            && b.tasks.capacity() == b.tasks.len();
+        (format!("{s:?}"), exact)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(after_big, fresh);
+    assert!(exact, "documents keep no growth slack");
+}
