@@ -4,6 +4,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::{ChecklistCx, Rule, RuleInfo};
+use crate::checklist::ItemStr;
 use crate::model::{Finding, Related, Severity};
 
 pub struct DuplicateItem;
@@ -115,6 +116,47 @@ fn memo_normalized_hash(text: &str, buf: &mut Vec<u8>) -> Option<u64> {
     })
 }
 
+/// A text's address -> the text (held, so that the address cannot be reused while the entry
+/// lives) and its [`normalized_hash`].
+type ByAddress = HashMap<usize, (ItemStr, Option<u64>), foldhash::fast::FixedState>;
+
+thread_local! {
+    /// [`normalized_hash`] of texts that several tasks share: the documents a workspace
+    /// load parses share equal texts (see [`crate::checklist::shared`]), as do the tasks an
+    /// edit leaves in place and the document before it. A monorepo's checklists, copies of
+    /// a few templates, have a few thousand texts among hundreds of thousands of tasks:
+    /// looked up by address, most are not normalised at all (on the bench tree, normalising
+    /// was 2.8% of a check's instructions).
+    static BY_ADDRESS: std::cell::RefCell<ByAddress> = std::cell::RefCell::new(HashMap::default());
+}
+
+/// [`normalized_hash`] through [`BY_ADDRESS`] for a text held in more than one place, else
+/// through [`MEMO`] in a long checklist, else computed.
+fn task_hash(text: &ItemStr, long: bool, buf: &mut Vec<u8>) -> Option<u64> {
+    if ItemStr::strong_count(text).is_none_or(|n| n <= 1) {
+        // Held by this task alone (a line just typed): by address, it could never be found
+        // again.
+        return if long {
+            memo_normalized_hash(text, buf)
+        } else {
+            normalized_hash(text, buf)
+        };
+    }
+    let address = text.as_ptr() as usize;
+    BY_ADDRESS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some((_, hash)) = memo.get(&address) {
+            return *hash;
+        }
+        if memo.len() >= 20_000 {
+            *memo = HashMap::default();
+        }
+        let hash = normalized_hash(text, buf);
+        memo.insert(address, (text.clone(), hash));
+        hash
+    })
+}
+
 impl Rule for DuplicateItem {
     fn info(&self) -> &'static RuleInfo {
         &INFO
@@ -146,12 +188,7 @@ impl Rule for DuplicateItem {
             if !cx.in_view(task.range.start) {
                 continue;
             }
-            let hash = if memo {
-                memo_normalized_hash(&task.text, &mut buf)
-            } else {
-                normalized_hash(&task.text, &mut buf)
-            };
-            let Some(hash) = hash else {
+            let Some(hash) = task_hash(&task.text, memo, &mut buf) else {
                 continue;
             };
             match first.entry((task.heading, task.parent, hash)) {
@@ -160,13 +197,16 @@ impl Rule for DuplicateItem {
                 }
                 Entry::Occupied(o) => {
                     let j = *o.get();
-                    // Into two buffers: a memo hit left `buf` as it was.
-                    normalize_into(&task.text, &mut buf);
-                    normalize_into(&cx.doc.tasks[j].text, &mut other);
-                    if buf != other {
-                        continue; // a hash collision: different texts
-                    }
                     let original = &cx.doc.tasks[j];
+                    // One shared text is the same text; else compared normalised, into two
+                    // buffers (a memo hit left `buf` as it was).
+                    if !ItemStr::ptr_eq(&task.text, &original.text) {
+                        normalize_into(&task.text, &mut buf);
+                        normalize_into(&original.text, &mut other);
+                        if buf != other {
+                            continue; // a hash collision: different texts
+                        }
+                    }
                     let line = cx.lines.line_of(original.range.start) + 1;
                     out.push(
                         Finding::new(
@@ -194,6 +234,44 @@ impl Rule for DuplicateItem {
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::check;
+
+    #[test]
+    fn shared_texts_hash_as_their_normalised_text() {
+        use super::{normalized_hash, task_hash, ItemStr};
+        std::thread::spawn(|| {
+            let mut buf = Vec::new();
+            for text in [
+                "Run  LOAD\ttest",
+                "run load test",
+                " ",
+                "Überprüfen Sie",
+                "x",
+            ] {
+                let direct = normalized_hash(text, &mut buf);
+                let alone = ItemStr::from(text);
+                assert_eq!(task_hash(&alone, false, &mut buf), direct, "{text:?}");
+                assert_eq!(task_hash(&alone, true, &mut buf), direct, "{text:?}");
+                // Shared: by address, the first time and the next.
+                let shared = alone.clone();
+                for _ in 0..2 {
+                    assert_eq!(task_hash(&shared, false, &mut buf), direct, "{text:?}");
+                }
+            }
+            // Texts dropped and others made in their place: each is hashed as itself,
+            // never as what an address held before (the memo holds what it saw).
+            for round in 0..200 {
+                let text = format!("Task number {round}");
+                let a = ItemStr::from(text.as_str());
+                let b = a.clone();
+                assert_eq!(
+                    task_hash(&b, false, &mut buf),
+                    normalized_hash(&text, &mut buf)
+                );
+            }
+        })
+        .join()
+        .unwrap();
+    }
 
     #[test]
     fn the_hash_is_the_hash_of_the_normalised_text() {
