@@ -33,20 +33,20 @@ impl Rule for Contradicted {
             let Some(failed) = result.failure() else {
                 continue;
             };
-            let mut finding = Finding::new(
+            let mut finding = Finding::formatted(
                 INFO.code,
                 cx.path,
                 m.range.clone(),
-                format!(
+                format_args!(
                     "ticked: {}, but {}",
                     lower_first(&item.title),
                     failed.detail
                 ),
             )
-            .with_help(format!(
+            .with_help(crate::model::formatted(format_args!(
                 "fix the repository or untick it; looked for {}",
                 failed.looked_for
-            ));
+            )));
             for ev in &failed.evidence {
                 let range = cx
                     .ws

@@ -209,11 +209,11 @@ impl Rule for DuplicateItem {
                     }
                     let line = cx.lines.line_of(original.range.start) + 1;
                     out.push(
-                        Finding::new(
+                        Finding::formatted(
                             INFO.code,
                             cx.path,
                             task.range.clone(),
-                            format!(
+                            format_args!(
                                 "\"{}\" is already listed in this section (line {line})",
                                 super::snippet(&task.text, 60)
                             ),

@@ -104,17 +104,17 @@ impl Rule for EnvMismatch {
                     edits: vec![set_value_edit(&site.path, def, required)],
                 });
                 out.push(
-                    Finding::new(
+                    Finding::formatted(
                         INFO.code,
                         &site.path,
                         def.value_range.clone(),
-                        format!(
+                        format_args!(
                             "`{}` is `{shown}` in this production config, but {}:{line} requires `{wanted}`",
                             req.name,
                             cx.path,
                         ),
                     )
-                    .with_help(format!("set {}={wanted} here, or change the checklist", req.name))
+                    .with_help(crate::model::formatted(format_args!("set {}={wanted} here, or change the checklist", req.name)))
                     .with_related(Related {
                         path: cx.path.to_string(),
                         range: req.range.clone(),
@@ -123,23 +123,24 @@ impl Rule for EnvMismatch {
                     .with_fixes(fix.clone()),
                 );
                 out.push(
-                    Finding::new(
+                    Finding::formatted(
                         INFO.code,
                         cx.path,
                         req.range.clone(),
-                        format!(
+                        format_args!(
                             "{} sets `{}` to `{shown}`, not `{wanted}`",
                             site.path, req.name,
                         ),
                     )
-                    .with_help(format!(
+                    .with_help(crate::model::formatted(format_args!(
                         "set it in {}, or change this requirement",
                         site.path
-                    ))
+                    )))
                     .with_related(Related {
                         path: site.path.clone(),
                         range: def.range.clone(),
-                        message: format!("{} defined here", req.name).into(),
+                        message: crate::model::formatted(format_args!("{} defined here", req.name))
+                            .into(),
                     })
                     .with_fixes(fix),
                 );

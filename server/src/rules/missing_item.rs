@@ -35,19 +35,19 @@ impl Rule for MissingItem {
                 if mentioned.mentions(&item.id) {
                     continue;
                 }
-                let mut finding = Finding::new(
+                let mut finding = Finding::formatted(
                     INFO.code,
                     cx.path,
                     heading.range.clone(),
-                    format!(
+                    format_args!(
                         "{} has no item for: {} (`{}`)",
                         heading.title, item.title, item.id
                     ),
                 )
-                .with_help(format!(
+                .with_help(crate::model::formatted(format_args!(
                     "add it, or mark an existing line with <!-- readiness: {} -->",
                     item.id
-                ));
+                )));
                 if cx.fixes {
                     finding = finding.with_fix(Fix::replace(
                         format!("Add \"{}\"", item.title),

@@ -76,19 +76,19 @@ impl Rule for MissingSection {
             // only in their fixes, and the analysis drops a finding equal to the one before
             // it; without fixes it would drop one of them.
             out.push(
-                Finding::new(
+                Finding::formatted(
                     INFO.code,
                     cx.path,
                     anchor.clone(),
-                    format!(
+                    format_args!(
                         "no section covers {} (a heading such as: {aliases})",
                         section.title
                     ),
                 )
-                .with_help(format!(
+                .with_help(crate::model::formatted(format_args!(
                     "add a \"{}\" section, or choose packs in readiness.toml",
                     section.title
-                ))
+                )))
                 .with_fix(
                     Fix::replace(
                         format!("Insert {} section", section.title),
