@@ -305,7 +305,7 @@ impl Workspace {
     }
 }
 
-type ByName = std::collections::HashMap<String, Vec<String>>;
+type ByName = std::collections::HashMap<String, Vec<String>, foldhash::fast::RandomState>;
 type EnvIndex = std::collections::HashMap<String, Vec<DefSite>, foldhash::fast::RandomState>;
 
 /// The index of files by name and the env var definitions by name, from files in path

@@ -185,10 +185,11 @@ pub struct Workspace {
     /// A persistent map: the language server clones the workspace for every change while an
     /// analysis holds the previous snapshot, and cloning this is O(1), not O(files).
     files: imbl::OrdMap<String, SourceFile>,
-    /// Every folder holding a kept file, and every folder walked.
-    dirs: Arc<HashSet<String>>,
+    /// Every folder holding a kept file, and every folder walked. foldhash here and in
+    /// `by_name`: both are filled in the one stretch of a load where a single thread works.
+    dirs: Arc<foldhash::HashSet<String>>,
     /// File name -> paths, to resolve a path by its unique suffix.
-    by_name: Arc<HashMap<String, Vec<String>>>,
+    by_name: Arc<HashMap<String, Vec<String>, foldhash::fast::RandomState>>,
     /// Env var name -> definitions in config files. foldhash: rules look names up for every
     /// requirement of a checklist, on every keystroke (SipHash was most of a lookup).
     env: Arc<HashMap<String, Vec<DefSite>, foldhash::fast::RandomState>>,
