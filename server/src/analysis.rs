@@ -551,26 +551,36 @@ pub fn analyze_converting<E: Send, T: Send>(
     };
     // Per checklist: `each_checklist`'s result, its own file's results if settled early, and
     // its other findings.
-    let analysed: Vec<(E, Early<T>, Vec<Finding>)> = checklists
-        .par_iter()
-        .map(|&p| {
-            let batch = check_checklist_with(ws, p, today, &packs, options);
-            let each = each_checklist(p);
-            let (early, rest) = settle_early(p, batch);
-            (each, early, rest)
-        })
-        .collect();
+    // The config files' rules side by side with the checklists', not after them: each
+    // parallel loop ends with one thread finishing its last items while the other waits,
+    // and the config files fill that wait.
+    type Analysed<E, T> = Vec<(E, Early<T>, Vec<Finding>)>;
+    let (analysed, configs): (Analysed<E, T>, Vec<Vec<Finding>>) = rayon::join(
+        || {
+            checklists
+                .par_iter()
+                .map(|&p| {
+                    let batch = check_checklist_with(ws, p, today, &packs, options);
+                    let each = each_checklist(p);
+                    let (early, rest) = settle_early(p, batch);
+                    (each, early, rest)
+                })
+                .collect()
+        },
+        || match scope {
+            Scope::All => config_batches(ws, options).collect(),
+            Scope::Checklists(_) => Vec::new(),
+        },
+    );
     let mut each: Vec<E> = Vec::with_capacity(analysed.len());
     let mut early: Vec<(String, T)> = Vec::new();
-    let mut batches: Vec<Vec<Finding>> = Vec::with_capacity(analysed.len());
+    let mut batches: Vec<Vec<Finding>> = Vec::with_capacity(analysed.len() + configs.len());
     for (e, settled, rest) in analysed {
         each.push(e);
         early.extend(settled);
         batches.push(rest);
     }
-    if matches!(scope, Scope::All) {
-        batches.par_extend(config_batches(ws, options));
-    }
+    batches.extend(configs);
     let settled_early = |path: &str| named.get(path) == Some(&1);
     if batches
         .iter()
