@@ -195,6 +195,8 @@ pub fn bare_urls(text: &str, s: &str, range: Range<usize>, out: &mut Vec<Link>) 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         /// The last `](` before `end`, as `str::rfind` finds it.
         #[test]
@@ -206,8 +208,6 @@ mod tests {
             proptest::prop_assert_eq!(rfind_bracket_paren(s.as_bytes(), end), s[..end].rfind("]("));
         }
     }
-
-    use super::*;
 
     #[test]
     fn url_prefilter_agrees_with_contains() {

@@ -146,7 +146,8 @@ thread_local! {
     static ROOM: std::cell::Cell<Option<Box<Room>>> = const { std::cell::Cell::new(None) };
 }
 
-/// Past this, a list is not kept: one huge document must not hold its room for good.
+/// A list with room for more elements than this is not kept: one huge document must not
+/// hold its room for good.
 const KEEP_ROOM: usize = 1 << 16;
 
 /// `v`'s elements in a list of their own, of exactly their length; `v` is left empty with

@@ -338,6 +338,8 @@ fn is_ratio_like(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn known_extensions_in_any_case_and_nothing_else() {
         let linear = |ext: &str| EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext));
@@ -364,8 +366,6 @@ mod tests {
             assert_eq!(is_known_extension(ext), linear(ext), "{ext:?}");
         }
     }
-
-    use super::*;
 
     fn env(s: &str) -> Option<(String, Option<String>, bool)> {
         match classify(s)? {
