@@ -101,7 +101,7 @@ fn shared_path(path: &str) -> Arc<str> {
 }
 
 thread_local! {
-    /// Where [`formatted`] writes before copying out.
+    /// Where [`format_exact`] writes before copying out.
     static FORMATTED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
@@ -109,9 +109,17 @@ thread_local! {
 /// kept on the thread and copied out. `format!` guesses a size and grows its string as it
 /// writes: a large check formats a few hundred thousand messages and help lines, and
 /// growing them was 2% of its instructions on the bench tree.
-pub fn formatted(args: std::fmt::Arguments) -> String {
+pub(crate) fn format_exact(args: std::fmt::Arguments) -> String {
     with_formatted(args, str::to_owned)
 }
+
+/// `format!` through [`format_exact`]: `formatted!("{} defined here", name)`.
+macro_rules! formatted {
+    ($($arg:tt)*) => {
+        $crate::model::format_exact(format_args!($($arg)*))
+    };
+}
+pub(crate) use formatted;
 
 /// `f` of what `args` formats to.
 fn with_formatted<T>(args: std::fmt::Arguments, f: impl FnOnce(&str) -> T) -> T {
@@ -173,7 +181,7 @@ impl Finding {
     }
 
     /// [`Finding::new`] with the message `format_args!` makes, copied once into place (see
-    /// [`formatted`]).
+    /// [`format_exact`]).
     pub fn formatted(
         code: &'static str,
         path: &str,
@@ -323,12 +331,12 @@ pub enum FileEdit {
 mod tests {
     use super::*;
 
-    /// Formats with [`formatted`] inside its own formatting.
+    /// Formats with [`format_exact`] inside its own formatting.
     struct Nested(&'static str);
 
     impl std::fmt::Display for Nested {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(&formatted(format_args!("<{}>", self.0)))
+            f.write_str(&formatted!("<{}>", self.0))
         }
     }
 
@@ -336,22 +344,16 @@ mod tests {
     fn formatted_is_format_at_its_exact_length() {
         let long = "x".repeat(100_000);
         let cases = [
-            (formatted(format_args!("plain")), "plain".to_string()),
+            (formatted!("plain"), "plain".to_string()),
             (
-                formatted(format_args!(
-                    "{} has no item for: {:>4} (`{}`)",
-                    "Security", 7, "a.b"
-                )),
+                formatted!("{} has no item for: {:>4} (`{}`)", "Security", 7, "a.b"),
                 format!("{} has no item for: {:>4} (`{}`)", "Security", 7, "a.b"),
             ),
-            (
-                formatted(format_args!("{}{}", long, "é")),
-                format!("{long}é"),
-            ),
+            (formatted!("{}{}", long, "é"), format!("{long}é")),
             // After a long one, whose buffer was given back: a short one.
-            (formatted(format_args!("{}", 1)), "1".to_string()),
+            (formatted!("{}", 1), "1".to_string()),
             (
-                formatted(format_args!("a {} b {}", Nested("in"), Nested("two"))),
+                formatted!("a {} b {}", Nested("in"), Nested("two")),
                 "a <in> b <two>".to_string(),
             ),
         ];

@@ -822,9 +822,8 @@ impl<'t> Builder<'t> {
             dates: exact(&mut d.dates),
             placeholders: exact(&mut d.placeholders),
             html_comments: exact(&mut d.html_comments),
-            outline: d.outline,
+            outline: std::mem::take(&mut d.outline),
         };
-        d.outline = false;
         masked.clear();
         if masked.capacity() > KEEP_ROOM * 64 {
             masked = Vec::new();

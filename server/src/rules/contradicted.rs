@@ -43,10 +43,10 @@ impl Rule for Contradicted {
                     failed.detail
                 ),
             )
-            .with_help(crate::model::formatted(format_args!(
+            .with_help(crate::model::formatted!(
                 "fix the repository or untick it; looked for {}",
                 failed.looked_for
-            )));
+            ));
             for ev in &failed.evidence {
                 let range = cx
                     .ws

@@ -114,7 +114,7 @@ impl Rule for EnvMismatch {
                             cx.path,
                         ),
                     )
-                    .with_help(crate::model::formatted(format_args!("set {}={wanted} here, or change the checklist", req.name)))
+                    .with_help(crate::model::formatted!("set {}={wanted} here, or change the checklist", req.name))
                     .with_related(Related {
                         path: cx.path.to_string(),
                         range: req.range.clone(),
@@ -132,15 +132,14 @@ impl Rule for EnvMismatch {
                             site.path, req.name,
                         ),
                     )
-                    .with_help(crate::model::formatted(format_args!(
+                    .with_help(crate::model::formatted!(
                         "set it in {}, or change this requirement",
                         site.path
-                    )))
+                    ))
                     .with_related(Related {
                         path: site.path.clone(),
                         range: def.range.clone(),
-                        message: crate::model::formatted(format_args!("{} defined here", req.name))
-                            .into(),
+                        message: crate::model::formatted!("{} defined here", req.name).into(),
                     })
                     .with_fixes(fix),
                 );

@@ -44,10 +44,10 @@ impl Rule for MissingItem {
                         heading.title, item.title, item.id
                     ),
                 )
-                .with_help(crate::model::formatted(format_args!(
+                .with_help(crate::model::formatted!(
                     "add it, or mark an existing line with <!-- readiness: {} -->",
                     item.id
-                )));
+                ));
                 if cx.fixes {
                     finding = finding.with_fix(Fix::replace(
                         format!("Add \"{}\"", item.title),

@@ -85,10 +85,10 @@ impl Rule for MissingSection {
                         section.title
                     ),
                 )
-                .with_help(crate::model::formatted(format_args!(
+                .with_help(crate::model::formatted!(
                     "add a \"{}\" section, or choose packs in readiness.toml",
                     section.title
-                )))
+                ))
                 .with_fix(
                     Fix::replace(
                         format!("Insert {} section", section.title),
