@@ -127,18 +127,50 @@ thread_local! {
 }
 
 type Scores = Vec<(&'static super::PackItem, &'static str, f64)>;
+
+/// A line's scores, with what mapping it and counting its mentions need of them.
+struct LineScores {
+    /// Best first (see [`Matcher::scores`]).
+    scores: Scores,
+    /// Each scored item's place in the matcher (see [`Matcher::place_of`]), in the order of
+    /// `scores`.
+    places: Box<[u32]>,
+    /// How many of `scores`, the first, reach [`MENTION_THRESHOLD`].
+    high: usize,
+}
+
+impl LineScores {
+    fn new(matcher: &'static Matcher<'static>, label: &str) -> LineScores {
+        let scored = matcher.scores_placed(label);
+        // Kept for the rest of the run: at their length (half a MB of slack on the bench
+        // tree).
+        let mut scores = Vec::with_capacity(scored.len());
+        let mut places = Vec::with_capacity(scored.len());
+        for (place, item, section, score) in scored {
+            scores.push((item, section, score));
+            places.push(place as u32);
+        }
+        let high = scores.partition_point(|(_, _, score)| *score >= MENTION_THRESHOLD);
+        LineScores {
+            scores,
+            places: places.into_boxed_slice(),
+            high,
+        }
+    }
+}
+
 /// Matcher address -> line text -> scores.
 /// foldhash, not SipHash: every line of a checklist is looked up on every keystroke.
 type ScoresByLine = HashMap<
     usize,
-    HashMap<Box<str>, Arc<Scores>, foldhash::fast::FixedState>,
+    HashMap<Box<str>, Arc<LineScores>, foldhash::fast::FixedState>,
     foldhash::fast::FixedState,
 >;
 
 thread_local! {
     /// Scores by line text, per matcher: while someone types, every line but one of a
     /// 5,000-task checklist is unchanged, and rescoring them all costs a keystroke's budget.
-    /// Looked up by `&str` (no key allocated per line), shared without copying.
+    /// Looked up by `&str` (no key allocated per line), lent without copying.
     static SCORES: std::cell::RefCell<ScoresByLine> = std::cell::RefCell::new(HashMap::default());
 }
 
@@ -150,7 +182,7 @@ static ALL_SCORES: std::sync::LazyLock<std::sync::Mutex<ScoresByLine>> =
     std::sync::LazyLock::new(Default::default);
 
 /// Remembers `scores` in `memo`, which starts afresh past 200,000 entries (bounded).
-fn remember(memo: &mut ScoresByLine, matcher: usize, label: &str, scores: &Arc<Scores>) {
+fn remember(memo: &mut ScoresByLine, matcher: usize, label: &str, scores: &Arc<LineScores>) {
     if memo.values().map(HashMap::len).sum::<usize>() >= 200_000 {
         memo.clear();
     }
@@ -159,48 +191,76 @@ fn remember(memo: &mut ScoresByLine, matcher: usize, label: &str, scores: &Arc<S
         .insert(label.into(), scores.clone());
 }
 
-fn scores_memo(matcher: &'static Matcher<'static>, label: &str) -> Arc<Scores> {
+/// `f` of the line's scores, from this thread's memo when it has them. They are lent, not
+/// shared: the memo of all threads hands out the same scores to both, and raising and
+/// dropping a shared count for each line moved that count between the cores.
+fn with_scores<R>(
+    matcher: &'static Matcher<'static>,
+    label: &str,
+    f: impl FnOnce(&LineScores) -> R,
+) -> R {
     let key = matcher as *const Matcher<'static> as usize;
-    let recall = |memo: &ScoresByLine| memo.get(&key).and_then(|s| s.get(label)).cloned();
-    if let Some(hit) = SCORES.with(|m| recall(&m.borrow())) {
-        return hit;
+    let mut f = Some(f);
+    let hit = SCORES.with(|m| {
+        let memo = m.borrow();
+        let scores = memo.get(&key)?.get(label)?;
+        f.take().map(|f| f(scores))
+    });
+    if let Some(r) = hit {
+        return r;
     }
     let lock = || ALL_SCORES.lock().unwrap_or_else(|e| e.into_inner());
-    let shared = recall(&lock());
+    let shared = lock().get(&key).and_then(|s| s.get(label)).cloned();
     let scores = shared.unwrap_or_else(|| {
-        let mut scores = matcher.scores(label);
-        // Kept for the rest of the run: without the growth slack (half a MB on the bench
-        // tree).
-        scores.shrink_to_fit();
-        let scores = Arc::new(scores);
+        let scores = Arc::new(LineScores::new(matcher, label));
         remember(&mut lock(), key, label, &scores);
         scores
     });
     SCORES.with(|m| remember(&mut m.borrow_mut(), key, label, &scores));
-    scores
+    let f = f.expect("not called on a miss");
+    f(&scores)
 }
 
-/// Item ids by how many lines mention them; foldhash, not SipHash: counted for every line
-/// of every checklist.
-type Mentions = HashMap<&'static str, u32, foldhash::fast::FixedState>;
+/// How many lines map to or plausibly mention each item, by its place in the matcher.
+type Mentions = Vec<u32>;
 
-/// A document's mapped lines, and the ids of items some line plausibly mentions.
+/// A document's mapped lines, and the items some line plausibly mentions.
 #[derive(Debug, Default, PartialEq)]
 pub struct Mapped {
     /// In document order.
     pub lines: Vec<MappedLine>,
-    /// Ids of the items lines map to or plausibly mention, with how many lines do (so that
-    /// an edit can take a line's mentions away again, see [`remap`]).
+    /// How many lines map to or plausibly mention each item, by its place in `matcher`
+    /// (counted, so that an edit can take a line's mentions away again, see [`remap`]).
     mentions: Mentions,
+    /// The matcher the lines were mapped with; `None` in an empty mapping.
+    matcher: Option<MatcherRef>,
     /// Each heading's own pack section (index into the sections), found once per set of
     /// headings: an edit that re-maps a stretch keeps the headings.
     own: Arc<Vec<Option<usize>>>,
 }
 
+/// A matcher built once per process (see [`matcher_for`]), told apart by its address.
+#[derive(Clone, Copy)]
+struct MatcherRef(&'static Matcher<'static>);
+
+impl PartialEq for MatcherRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl std::fmt::Debug for MatcherRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Matcher({} items)", self.0.len())
+    }
+}
+
 impl Mapped {
     /// Whether some line maps to or plausibly mentions the item.
     pub fn mentions(&self, id: &str) -> bool {
-        self.mentions.contains_key(id)
+        self.matcher
+            .and_then(|m| m.0.place_of(id))
+            .is_some_and(|at| self.mentions.get(at).is_some_and(|n| *n > 0))
     }
 }
 
@@ -232,6 +292,8 @@ fn map_document_uncached(text: &str, doc: &Document, sections: &[PackSection]) -
     let matcher = matcher_for(sections);
     let mapper = LineMapper::new(text, doc, sections, matcher, own_sections(doc, sections));
     let mut out = Mapped {
+        mentions: vec![0; matcher.len()],
+        matcher: Some(MatcherRef(matcher)),
         own: mapper.own.clone(),
         ..Mapped::default()
     };
@@ -259,18 +321,23 @@ pub fn remap(
     let mapper = LineMapper::new(text, doc, sections, matcher, old.own.clone());
     let mut mentions = old.mentions.clone();
     // Take the old stretch's lines' mentions away, as they were counted.
-    let old_ids: HashMap<LineRef, &str> = old
+    if old.matcher != Some(MatcherRef(matcher)) {
+        // Counted against another matcher (or none): nothing to take away from.
+        mentions = vec![0; matcher.len()];
+    }
+    let old_places: HashMap<LineRef, u32> = old
         .lines
         .iter()
         .filter(|m| stretch.contains(m.range.start))
-        .map(|m| (m.line, m.item_id))
+        .filter_map(|m| Some((m.line, matcher.place_of(m.item_id)? as u32)))
         .collect();
     let old_mapper = LineMapper::new("", old_doc, sections, matcher, old.own.clone());
     for (line, start) in lines_of(old_doc) {
         if stretch.contains(start) {
             let label = old_mapper.label(line);
-            let scores = scores_memo(old_mapper.matcher, label);
-            count_mentions(&mut mentions, &scores, old_ids.get(&line).copied(), -1);
+            with_scores(old_mapper.matcher, label, |scores| {
+                count_mentions(&mut mentions, scores, old_places.get(&line).copied(), -1);
+            });
         }
     }
     let moved = |line: LineRef| match line {
@@ -305,6 +372,7 @@ pub fn remap(
     Mapped {
         lines,
         mentions,
+        matcher: Some(MatcherRef(matcher)),
         own: old.own.clone(),
     }
 }
@@ -328,25 +396,18 @@ fn lines_of(doc: &Document) -> impl Iterator<Item = (LineRef, usize)> + '_ {
 }
 
 /// Counts the items a line mentions, each once: those it scores high enough for, and the
-/// one it maps to. `by` is 1 to count a line in, -1 to take it out again.
-fn count_mentions(mentions: &mut Mentions, scores: &Scores, mapped: Option<&'static str>, by: i32) {
-    // Scores are sorted, highest first.
-    let high = scores.partition_point(|(_, _, score)| *score >= MENTION_THRESHOLD);
-    let above = scores[..high].iter().map(|(item, _, _)| item.id.as_str());
-    let mapped = mapped.filter(|id| !scores[..high].iter().any(|x| x.0.id == *id));
-    for id in above.chain(mapped) {
-        if by > 0 {
-            match mentions.get_mut(id) {
-                Some(n) => *n += 1,
-                None => {
-                    mentions.insert(id, 1);
-                }
-            }
-        } else if let Some(n) = mentions.get_mut(id) {
-            *n -= 1;
-            if *n == 0 {
-                mentions.remove(id);
-            }
+/// one it maps to (by place in the matcher). `by` is 1 to count a line in, -1 to take it
+/// out again.
+fn count_mentions(mentions: &mut Mentions, scores: &LineScores, mapped: Option<u32>, by: i32) {
+    let above = &scores.places[..scores.high];
+    let mapped = mapped.filter(|at| !above.contains(at));
+    for &at in above.iter().chain(&mapped) {
+        if let Some(n) = mentions.get_mut(at as usize) {
+            *n = if by > 0 {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
         }
     }
 }
@@ -420,26 +481,31 @@ impl<'d> LineMapper<'d> {
                 )
             }
         };
-        let scores = scores_memo(self.matcher, label);
-        let found: Option<(&'static str, bool)> =
-            match explicit_marker(self.text, self.doc, start, label)
-                .and_then(|id| self.matcher.item(&id))
-            {
-                Some(item) => Some((&item.id, true)),
+        let explicit = explicit_marker(self.text, self.doc, start, label)
+            .and_then(|id| self.matcher.place_of(&id));
+        // The item (its id and place in the matcher) and whether a marker named it.
+        let found: Option<(&'static str, u32, bool)> = with_scores(self.matcher, label, |ls| {
+            let found = match explicit {
+                Some(at) => self
+                    .matcher
+                    .item_at(at)
+                    .map(|item| (&*item.id, at as u32, true)),
                 None => {
                     let section = self.section_of(heading.map(|h| h as usize));
                     self.matcher
-                        .best_item(
-                            &scores,
+                        .best_position(
+                            &ls.scores,
                             section,
                             super::matcher::THRESHOLD,
                             super::matcher::MARGIN,
                         )
-                        .map(|(item, _)| (item.id.as_str(), false))
+                        .map(|(at, _)| (ls.scores[at].0.id.as_str(), ls.places[at], false))
                 }
             };
-        count_mentions(mentions, &scores, found.map(|(id, _)| id), 1);
-        if let Some((item_id, explicit)) = found {
+            count_mentions(mentions, ls, found.map(|(_, at, _)| at), 1);
+            found
+        });
+        if let Some((item_id, _, explicit)) = found {
             out.push(MappedLine {
                 line,
                 item_id,

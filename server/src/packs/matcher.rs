@@ -87,6 +87,8 @@ pub fn explicit_marker(
 /// Matches lines against a fixed set of items; build once per checklist.
 pub struct Matcher<'p> {
     items: Vec<Entry<'p>>,
+    /// Item id -> its place in `items` (see [`Matcher::place_of`]).
+    places: HashMap<&'p str, usize>,
     idf: HashMap<String, f64>,
     /// Word -> indices of the items holding it: a line is scored against the items that
     /// share a word with it, not against every item.
@@ -160,15 +162,44 @@ impl<'p> Matcher<'p> {
                 postings.entry(w.clone()).or_default().push(i);
             }
         }
+        // The first of two items with one id, as `Matcher::item` finds it.
+        let mut places = HashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            places.entry(e.item.id.as_str()).or_insert(i);
+        }
         Matcher {
             items: entries,
+            places,
             idf,
             postings,
         }
     }
 
+    /// How many items the matcher holds: places run from 0 to this.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the matcher holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The place of the item with that id (the first, should two share it).
+    pub fn place_of(&self, id: &str) -> Option<usize> {
+        self.places.get(id).copied()
+    }
+
     /// Scores of every item with a positive score, best first.
     pub fn scores(&self, line: &str) -> Vec<(&'p PackItem, &'p str, f64)> {
+        self.scores_placed(line)
+            .into_iter()
+            .map(|(_, item, section, score)| (item, section, score))
+            .collect()
+    }
+
+    /// [`Matcher::scores`], each with its item's place (see [`Matcher::place_of`]).
+    pub fn scores_placed(&self, line: &str) -> Vec<(usize, &'p PackItem, &'p str, f64)> {
         let words = words_of(&clean_line(line));
         let set: HashSet<&str> = words.iter().map(String::as_str).collect();
         let mut word_scores: HashMap<usize, f64> = HashMap::default();
@@ -198,9 +229,9 @@ impl<'p> Matcher<'p> {
             if e.exact.contains(&words) {
                 score += EXACT_BONUS;
             }
-            out.push((e.item, e.section, score));
+            out.push((i, e.item, e.section, score));
         }
-        out.sort_by(|a, b| b.2.total_cmp(&a.2));
+        out.sort_by(|a, b| b.3.total_cmp(&a.3));
         out
     }
 
@@ -251,6 +282,18 @@ impl<'p> Matcher<'p> {
         threshold: f64,
         margin: f64,
     ) -> Option<(&'p PackItem, f64)> {
+        self.best_position(scores, section, threshold, margin)
+            .map(|(at, score)| (scores[at].0, score))
+    }
+
+    /// [`Matcher::best_item`] as the item's position in `scores`, and its score.
+    pub fn best_position(
+        &self,
+        scores: &[(&'p PackItem, &'p str, f64)],
+        section: Option<&str>,
+        threshold: f64,
+        margin: f64,
+    ) -> Option<(usize, f64)> {
         // The two best after the section's head start (`scores` is sorted without it); on a
         // tie the earlier item wins, as a stable sort would leave it.
         let boosted = |x: &(&'p PackItem, &'p str, f64)| {
@@ -260,9 +303,9 @@ impl<'p> Matcher<'p> {
                 x.2
             }
         };
-        let mut top: Option<(&'p PackItem, f64)> = None;
+        let mut top: Option<(usize, f64)> = None;
         let mut second = 0.0_f64;
-        for x in scores {
+        for (at, x) in scores.iter().enumerate() {
             let v = boosted(x);
             match top {
                 Some((_, b)) if v <= b => second = second.max(v),
@@ -270,17 +313,22 @@ impl<'p> Matcher<'p> {
                     if let Some((_, b)) = top {
                         second = second.max(b);
                     }
-                    top = Some((x.0, v));
+                    top = Some((at, v));
                 }
             }
         }
-        let (item, best) = top?;
-        (best >= threshold && best - second >= margin * best).then_some((item, best))
+        let (at, best) = top?;
+        (best >= threshold && best - second >= margin * best).then_some((at, best))
+    }
+
+    /// The item at that place (see [`Matcher::place_of`]).
+    pub fn item_at(&self, place: usize) -> Option<&'p PackItem> {
+        self.items.get(place).map(|e| e.item)
     }
 
     /// This matcher's item with that id.
     pub fn item(&self, id: &str) -> Option<&'p PackItem> {
-        self.items.iter().find(|e| e.item.id == id).map(|e| e.item)
+        self.place_of(id).map(|i| self.items[i].item)
     }
 }
 
