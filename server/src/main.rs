@@ -12,7 +12,17 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 // latencies nor `check`'s time moved. jemalloc reads this string (a C `const char *`,
 // which a reference to a byte array is laid out as) before `main`; `_RJEM_MALLOC_CONF`
 // in the environment still overrides it.
-#[cfg(not(target_env = "msvc"))]
+//
+// On Linux, huge pages too (`thp:always`: jemalloc asks for them with `madvise`, which
+// is all most kernels' default setting honours). A `check` of the bench tree faults its
+// memory in 2,800 times instead of 29,800, for 4 MB more at the peak: paired with the
+// same build without, wall 0.965, CPU 0.982. The language server, which lives on, turns
+// them off for itself as it starts (`lsp::run`).
+#[cfg(all(not(target_env = "msvc"), target_os = "linux"))]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+static JEMALLOC_CONF: &[u8; 21] = b"narenas:1,thp:always\0";
+
+#[cfg(all(not(target_env = "msvc"), not(target_os = "linux")))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static JEMALLOC_CONF: &[u8; 10] = b"narenas:1\0";
 
