@@ -318,13 +318,15 @@ pub fn remap(
     stretch: &crate::checklist::Stretch,
 ) -> Mapped {
     let matcher = matcher_for(sections);
-    let mapper = LineMapper::new(text, doc, sections, matcher, old.own.clone());
-    let mut mentions = old.mentions.clone();
-    // Take the old stretch's lines' mentions away, as they were counted.
     if old.matcher != Some(MatcherRef(matcher)) {
-        // Counted against another matcher (or none): nothing to take away from.
-        mentions = vec![0; matcher.len()];
+        // Mapped against other pack sections (or not at all): nothing of it holds. The
+        // analysis does not get here (an edit that changes the packs is parsed whole),
+        // but a mapping half of one pack and half of another would be silently wrong.
+        return map_document_uncached(text, doc, sections);
     }
+    let mapper = LineMapper::new(text, doc, sections, matcher, old.own.clone());
+    // Take the old stretch's lines' mentions away, as they were counted.
+    let mut mentions = old.mentions.clone();
     let old_places: HashMap<LineRef, u32> = old
         .lines
         .iter()
@@ -626,5 +628,20 @@ mod tests {
             mapped_now("Gamma delta drill", "Alpha beacon lit"),
             "ops.second"
         );
+    }
+
+    /// An edit re-mapped from a mapping made against other pack sections maps the whole
+    /// document anew: nothing of the old one (items, mentions) is carried over.
+    #[test]
+    fn a_stretch_remapped_against_another_pack_is_mapped_whole() {
+        let text = "# Launch\n\n## Operations\n\n- [ ] Alpha beacon lit\n\n## More\n\n- [ ] Gamma delta drill\n";
+        let doc = crate::checklist::parse(text);
+        let old = map_document(text, &doc, &sections("Alpha beacon lit", "Other words"));
+        let edited = text.replace("Gamma delta drill", "Gamma delta drills");
+        let (new_doc, stretch) = crate::checklist::reparse_stretch(text, &doc, &edited).unwrap();
+        let now = sections("Alpha beacon lit", "Gamma delta drill");
+        let again = remap(&edited, &new_doc, &now, &doc, &old, &stretch);
+        assert_eq!(again, *map_document(&edited, &new_doc, &now));
+        assert_eq!(again.mentions, vec![1, 1]);
     }
 }
