@@ -13,16 +13,11 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 // which a reference to a byte array is laid out as) before `main`; `_RJEM_MALLOC_CONF`
 // in the environment still overrides it.
 //
-// On Linux, huge pages too (`thp:always`: jemalloc asks for them with `madvise`, which
-// is all most kernels' default setting honours). A `check` of the bench tree faults its
-// memory in 2,800 times instead of 29,800, for 4 MB more at the peak: paired with the
-// same build without, wall 0.965, CPU 0.982. The language server, which lives on, turns
-// them off for itself as it starts (`lsp::run`).
-#[cfg(all(not(target_env = "msvc"), target_os = "linux"))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static JEMALLOC_CONF: &[u8; 21] = b"narenas:1,thp:always\0";
-
-#[cfg(all(not(target_env = "msvc"), not(target_os = "linux")))]
+// No `thp:always`: huge pages made back-to-back checks 4% faster, but a check run after a
+// few idle seconds (as in CI, or a commit hook) 20% slower, 0.48-0.55 s against
+// 0.40-0.45 s on the bench tree in a VM whose host takes idle memory back: each huge page
+// is 2 MB the host must supply again at once.
+#[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static JEMALLOC_CONF: &[u8; 10] = b"narenas:1\0";
 

@@ -221,24 +221,3 @@ async fn a_long_checklist_keeps_exact_diagnostics_as_it_is_edited() {
     client.shutdown_and_exit().await;
     assert_eq!(wait_exit(&mut client).await.code(), Some(0));
 }
-
-/// `check` runs on huge pages (see `main.rs`); the server, which lives on, turns them off
-/// for itself as it starts, and the kernel says so in the process's status.
-#[cfg(target_os = "linux")]
-#[tokio::test]
-async fn the_server_runs_without_huge_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = Client::spawn_binary(dir.path());
-    client
-        .initialize(capabilities("utf-16", false), json!({}))
-        .await;
-    let pid = client.child.as_ref().unwrap().id().unwrap();
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("THP_enabled:"))
-        .expect("the kernel reports THP_enabled");
-    assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
-    client.shutdown_and_exit().await;
-    assert_eq!(wait_exit(&mut client).await.code(), Some(0));
-}

@@ -76,7 +76,6 @@ where
 /// `readiness lsp`: 0 after `shutdown` then `exit`, 1 when the input ends or `exit` comes first.
 pub fn run() -> ExitCode {
     init_tracing();
-    keep_small_pages();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("readiness-lsp")
@@ -112,23 +111,6 @@ pub fn run() -> ExitCode {
         ExitCode::from(1)
     }
 }
-
-/// `check` asks the allocator for huge pages (see `main.rs`): its memory is faulted in
-/// 2 MB at a time, and given back when it ends. A server lives on, and its memory would
-/// only grow by them, so it turns them off for itself before it allocates much.
-#[cfg(target_os = "linux")]
-fn keep_small_pages() {
-    // SAFETY: PR_SET_THP_DISABLE takes integers only and touches no memory of this process.
-    if unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } != 0 {
-        tracing::debug!(
-            "cannot turn huge pages off: {}",
-            std::io::Error::last_os_error()
-        );
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn keep_small_pages() {}
 
 /// The process's stdout as a file of its own, written to without std's line buffering.
 /// None when stdout cannot be had.
