@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 for arg in "$@"; do
   case "$arg" in
     *=*) export "$arg" ;;
-    *) echo "usage: bench/run.sh [BENCH_RUNS=N] [BENCH_REGEN=1] [READINESS_BIN=path]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [BENCH_RUNS=N] [BENCH_IDLE=S] [BENCH_REGEN=1] [READINESS_BIN=path]" >&2; exit 2 ;;
   esac
 done
 
