@@ -51,6 +51,41 @@ async fn closing_stdin_ends_the_server() {
     assert_eq!(status.code(), Some(1));
 }
 
+/// A client that ends the session right after `initialized` (as an editor closed at once
+/// does) finds nothing in the server's log: the requests the server had in flight, its
+/// file-watch registration, end with the session, and nothing is sent after it.
+#[tokio::test]
+async fn a_session_ended_at_once_leaves_a_quiet_log() {
+    type End = fn(&mut Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>;
+    let ends: [(&str, End); 3] = [
+        ("shutdown, exit", |c| Box::pin(c.shutdown_and_exit())),
+        ("exit", |c| Box::pin(c.notify("exit", Value::Null))),
+        ("input closed", |c| {
+            c.close_input();
+            Box::pin(async {})
+        }),
+    ];
+    for (name, end) in ends {
+        let dir = tempfile::tempdir().unwrap();
+        let log_path = dir.path().join("server.log");
+        let log = std::fs::File::create(&log_path).unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir(&root).unwrap();
+        let mut client = Client::spawn_binary_logging_to(&root, log);
+        client
+            .initialize(capabilities("utf-16", false), json!({}))
+            .await;
+        end(&mut client).await;
+        wait_exit(&mut client).await;
+        let logged = std::fs::read_to_string(&log_path).unwrap();
+        let loud: Vec<&str> = logged
+            .lines()
+            .filter(|l| l.contains(" WARN ") || l.contains(" ERROR "))
+            .collect();
+        assert!(loud.is_empty(), "{name}: the server logged {loud:#?}");
+    }
+}
+
 #[tokio::test]
 async fn the_binary_publishes_diagnostics_for_an_unopened_config_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -46,6 +46,15 @@ async fn on_this_thread<R: Send + 'static>(
     caught.map_err(|panic| format!("panicked: {}", panic_message(&*panic)))
 }
 
+/// Whether the connection to the client is still open: its queue of outgoing messages is
+/// closed once the server's loop has ended.
+async fn connected(client: &Client) -> bool {
+    let mut client = client.clone();
+    std::future::poll_fn(|cx| tower_service::Service::poll_ready(&mut client, cx))
+        .await
+        .is_ok()
+}
+
 /// What a caught panic said, when it said it with a string.
 pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
@@ -277,7 +286,18 @@ impl Engine {
             _ => tracing::info!("{message}"),
         }
         let client = self.client.clone();
-        tokio::spawn(async move { client.log_message(typ, message).await });
+        tokio::spawn(async move {
+            // After the connection ended (the client exited, or closed our input) a
+            // message could only fail, and tower-lsp-server would log that as an error.
+            if connected(&client).await {
+                client.log_message(typ, message).await;
+            }
+        });
+    }
+
+    /// Whether messages can still reach the client (see [`connected`]).
+    pub async fn connected(&self) -> bool {
+        connected(&self.client).await
     }
 
     /// Adds a root (if new) and indexes it off the runtime.
@@ -778,6 +798,8 @@ impl Engine {
                 .await;
                 self.analyzed.send_modify(|n| *n += 1);
             }
+            // The runtime is shutting down: the server is ending, not failing.
+            Err(e) if e.is_cancelled() => {}
             Err(e) => self.log(MessageType::ERROR, format!("analysis failed: {e}")),
         }
         again

@@ -12,6 +12,10 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::engine::Engine;
+use tower_lsp_server::jsonrpc::ErrorCode;
+
+/// What tower-lsp-server answers a request made after `exit` (LSP's `ServerNotInitialized`).
+const NOT_INITIALIZED: ErrorCode = ErrorCode::ServerError(-32002);
 
 const GLOBS: &[&str] = &[
     "**/*.md",
@@ -48,6 +52,14 @@ pub fn register(engine: Arc<Engine>) {
         .await
         {
             Ok(Ok(())) => {}
+            // Not initialized any more (`exit` came first), or the client went away while
+            // the request waited (its input closed): the session is ending, nothing failed.
+            Ok(Err(e))
+                if e.code == NOT_INITIALIZED
+                    || (e.code == ErrorCode::InternalError && !engine.connected().await) =>
+            {
+                tracing::debug!("watch registration dropped as the session ends: {e}");
+            }
             Ok(Err(e)) => engine.log(MessageType::WARNING, format!("watch registration: {e}")),
             Err(_) => engine.log(MessageType::WARNING, "watch registration timed out".into()),
         }

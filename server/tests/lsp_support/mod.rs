@@ -113,12 +113,18 @@ impl Client {
 
     /// The real binary, `readiness lsp`, over stdio.
     pub fn spawn_binary(root: &Path) -> Client {
+        Self::spawn_binary_logging_to(root, Stdio::inherit())
+    }
+
+    /// [`Client::spawn_binary`] with the server's log (its stderr, warnings and errors)
+    /// going to `log`.
+    pub fn spawn_binary_logging_to(root: &Path, log: impl Into<Stdio>) -> Client {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_readiness"))
             .arg("lsp")
             .env("READINESS_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .kill_on_drop(true)
             .spawn()
             .expect("spawn readiness lsp");
