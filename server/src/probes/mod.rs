@@ -263,7 +263,7 @@ impl<'a> Prober<'a> {
             }
             Probe::FileContains { globs, regex, .. } => {
                 let set = glob_set(globs);
-                let Ok(re) = Regex::new(regex) else {
+                let Some(re) = probe_regex(regex) else {
                     return ProbeResult::new(
                         probe,
                         Outcome::NotApplicable,
@@ -505,7 +505,7 @@ impl<'a> Prober<'a> {
     }
 
     fn ci_step(&self, probe: &Probe, regex: &str) -> ProbeResult {
-        let Ok(re) = Regex::new(regex) else {
+        let Some(re) = probe_regex(regex) else {
             return ProbeResult::new(probe, Outcome::NotApplicable, vec![], "bad regex".into());
         };
         let files = self.ci_files();
@@ -712,6 +712,24 @@ pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> Arc<GlobSet> {
         cache.insert(key, set.clone());
     }
     set
+}
+
+/// A probe's regex, compiled once per process for each pattern (as [`glob_set`] is for
+/// globs): a workspace of 200 services evaluated each `file_contains` probe once per
+/// service, compiling its regex and building its lazy DFA afresh each time. `None` for a
+/// pattern that does not compile (packs are checked when loaded).
+fn probe_regex(pattern: &str) -> Option<Arc<Regex>> {
+    type Cache = std::sync::Mutex<HashMap<String, Option<Arc<Regex>>>>;
+    static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
+    if let Some(re) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return re.clone();
+    }
+    let re = Regex::new(pattern).ok().map(Arc::new);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() < 10_000 {
+        cache.insert(pattern.to_string(), re.clone());
+    }
+    re
 }
 
 fn build_glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
