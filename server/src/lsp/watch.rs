@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use notify::Watcher;
+use tower_lsp_server::jsonrpc::ErrorCode;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, MessageType,
     NumberOrString, ProgressToken, Registration,
 };
 
 use super::engine::Engine;
-use tower_lsp_server::jsonrpc::ErrorCode;
 
 /// What tower-lsp-server answers a request made after `exit` (LSP's `ServerNotInitialized`).
 const NOT_INITIALIZED: ErrorCode = ErrorCode::ServerError(-32002);
