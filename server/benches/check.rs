@@ -5,7 +5,7 @@
 //! the last run freed are warm), then runs each started after some idle seconds, as a
 //! check in CI or a commit hook is. The second can be slower where a virtual machine's
 //! host takes idle memory back and must supply it again: with huge pages it was 20% slower
-//! here; without them, its median was within -7% and +36% of the first's in four runs.
+//! here; without them, its median was within -7% and +36% of the first's in five runs.
 //!
 //! Environment knobs: `BENCH_RUNS` (default 5 timed runs after 1 warm-up),
 //! `BENCH_IDLE` (seconds before each idle run, default 3; 0 skips them),
