@@ -77,15 +77,7 @@ fn main() {
 
     // (c) readiness check
     let check = measure_check(&bin, &tree, runs, Duration::ZERO);
-    let after_idle = if idle.is_zero() {
-        None
-    } else {
-        println!(
-            "(c') the same, each run started after {:.0} s idle",
-            idle.as_secs_f64()
-        );
-        Some(measure_check(&bin, &tree, runs, idle))
-    };
+    let after_idle = (!idle.is_zero()).then(|| measure_check(&bin, &tree, runs, idle));
 
     println!();
     println!(
@@ -424,6 +416,11 @@ fn measure_check(bin: &Path, tree: &Path, runs: usize, idle: Duration) -> CheckR
             "(c) {} check {} --format json --today {TODAY}",
             bin.display(),
             tree.display()
+        );
+    } else {
+        println!(
+            "(c') the same, each run started after {:.0} s idle",
+            idle.as_secs_f64()
         );
     }
     let mut walls = Vec::new();

@@ -200,15 +200,14 @@ fn with_scores<R>(
     f: impl FnOnce(&LineScores) -> R,
 ) -> R {
     let key = matcher as *const Matcher<'static> as usize;
-    let mut f = Some(f);
-    let hit = SCORES.with(|m| {
-        let memo = m.borrow();
-        let scores = memo.get(&key)?.get(label)?;
-        f.take().map(|f| f(scores))
-    });
-    if let Some(r) = hit {
-        return r;
-    }
+    // On a miss `f` comes back, to be called on the scores made below.
+    let f = match SCORES.with(|m| match m.borrow().get(&key).and_then(|s| s.get(label)) {
+        Some(scores) => Ok(f(scores)),
+        None => Err(f),
+    }) {
+        Ok(r) => return r,
+        Err(f) => f,
+    };
     let lock = || ALL_SCORES.lock().unwrap_or_else(|e| e.into_inner());
     let shared = lock().get(&key).and_then(|s| s.get(label)).cloned();
     let scores = shared.unwrap_or_else(|| {
@@ -217,7 +216,6 @@ fn with_scores<R>(
         scores
     });
     SCORES.with(|m| remember(&mut m.borrow_mut(), key, label, &scores));
-    let f = f.expect("not called on a miss");
     f(&scores)
 }
 

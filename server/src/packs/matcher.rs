@@ -265,28 +265,17 @@ impl<'p> Matcher<'p> {
         threshold: f64,
         margin: f64,
     ) -> Option<Match> {
-        self.best_item(scores, section, threshold, margin)
-            .map(|(item, score)| Match {
-                item_id: item.id.clone(),
+        self.best_position(scores, section, threshold, margin)
+            .map(|(at, score)| Match {
+                item_id: scores[at].0.id.clone(),
                 score,
                 explicit: false,
             })
     }
 
-    /// The item of [`Matcher::best_from`] and its score, the item borrowed from the packs
-    /// rather than its id copied: a checklist's mapping names thousands of them.
-    pub fn best_item(
-        &self,
-        scores: &[(&'p PackItem, &'p str, f64)],
-        section: Option<&str>,
-        threshold: f64,
-        margin: f64,
-    ) -> Option<(&'p PackItem, f64)> {
-        self.best_position(scores, section, threshold, margin)
-            .map(|(at, score)| (scores[at].0, score))
-    }
-
-    /// [`Matcher::best_item`] as the item's position in `scores`, and its score.
+    /// The best item of [`Matcher::best_from`] as its position in `scores`, and its score:
+    /// a checklist's mapping names thousands of items, and takes each from the packs (and
+    /// its place in the matcher) rather than copying its id.
     pub fn best_position(
         &self,
         scores: &[(&'p PackItem, &'p str, f64)],
@@ -328,7 +317,7 @@ impl<'p> Matcher<'p> {
 
     /// This matcher's item with that id.
     pub fn item(&self, id: &str) -> Option<&'p PackItem> {
-        self.place_of(id).map(|i| self.items[i].item)
+        self.item_at(self.place_of(id)?)
     }
 }
 

@@ -700,18 +700,10 @@ pub(crate) fn line_evidence(path: &str, text: &str, offset: usize) -> Evidence {
 /// Shared, never cloned: a clone of a `GlobSet` gets its regexes' lazy DFAs afresh, and
 /// each probe evaluation rebuilding them was most of the probes' time on a large check.
 pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> Arc<GlobSet> {
-    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<Vec<String>, Arc<GlobSet>>>> =
+    static CACHE: std::sync::LazyLock<Compiled<Vec<String>, Arc<GlobSet>>> =
         std::sync::LazyLock::new(Default::default);
-    let key: Vec<String> = globs.iter().map(|g| g.as_ref().to_string()).collect();
-    if let Some(set) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return set.clone();
-    }
-    let set = Arc::new(build_glob_set(globs));
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() < 10_000 {
-        cache.insert(key, set.clone());
-    }
-    set
+    let key = globs.iter().map(|g| g.as_ref().to_string()).collect();
+    compiled(&CACHE, key, || Arc::new(build_glob_set(globs)))
 }
 
 /// A probe's regex, compiled once per process for each pattern (as [`glob_set`] is for
@@ -719,17 +711,34 @@ pub(crate) fn glob_set<S: AsRef<str>>(globs: &[S]) -> Arc<GlobSet> {
 /// service, compiling its regex and building its lazy DFA afresh each time. `None` for a
 /// pattern that does not compile (packs are checked when loaded).
 fn probe_regex(pattern: &str) -> Option<Arc<Regex>> {
-    type Cache = std::sync::Mutex<HashMap<String, Option<Arc<Regex>>>>;
-    static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
-    if let Some(re) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return re.clone();
+    static CACHE: std::sync::LazyLock<Compiled<String, Option<Arc<Regex>>>> =
+        std::sync::LazyLock::new(Default::default);
+    compiled(&CACHE, pattern.to_string(), || {
+        Regex::new(pattern).ok().map(Arc::new)
+    })
+}
+
+/// What probes compile from pack data (glob sets, regexes), by what it is compiled from.
+type Compiled<K, V> = std::sync::Mutex<HashMap<K, V>>;
+
+/// `cache`'s value for `key`, built and kept (up to 10,000 of them) when it has none. Built
+/// outside the lock: two threads may both build one, which costs less than making every
+/// other lookup wait for a build.
+fn compiled<K: std::hash::Hash + Eq, V: Clone>(
+    cache: &Compiled<K, V>,
+    key: K,
+    build: impl FnOnce() -> V,
+) -> V {
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(v) = lock().get(&key) {
+        return v.clone();
     }
-    let re = Regex::new(pattern).ok().map(Arc::new);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let v = build();
+    let mut cache = lock();
     if cache.len() < 10_000 {
-        cache.insert(pattern.to_string(), re.clone());
+        cache.insert(key, v.clone());
     }
-    re
+    v
 }
 
 fn build_glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
