@@ -22,21 +22,4 @@ fi
 
 echo "$machine"
 cargo bench -p readiness --bench check
-
-# Wall times on a shared VM move by a third within minutes; the instructions a check runs do
-# not. Two builds whose difference is a few percent are compared by this count (one run
-# under cachegrind, about half a minute).
-if [[ "${BENCH_INSTRUCTIONS:-0}" == 1 ]]; then
-  bin="${READINESS_BIN:-${CARGO_TARGET_DIR:-target}/release/readiness}"
-  tree="${CARGO_TARGET_DIR:-target}/bench-monorepo"
-  # The check exits 1 (the tree is full of findings): only the count matters here.
-  refs=$( (valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-      "$bin" check "$tree" --format json --today 2026-11-22 2>&1 > /dev/null || true) \
-      | sed -n 's/.*I *refs: *//p')
-  if [[ -z "$refs" ]]; then
-    echo "bench/run.sh: cachegrind printed no instruction count for $bin" >&2
-    exit 1
-  fi
-  echo "instructions (cachegrind, one check): $refs"
-fi
 echo "$machine"

@@ -9,7 +9,8 @@
 //!
 //! Environment knobs: `BENCH_RUNS` (default 5 timed runs after 1 warm-up),
 //! `BENCH_IDLE` (seconds before each idle run, default 3; 0 skips them),
-//! `BENCH_REGEN=1` (regenerate the tree), `READINESS_BIN` (binary to measure).
+//! `BENCH_REGEN=1` (regenerate the tree), `READINESS_BIN` (binary to measure),
+//! `BENCH_INSTRUCTIONS=1` (also count one check's instructions under cachegrind).
 //! Always exits 0: it is a benchmark, not a test; over-budget figures are flagged in the output.
 
 #[path = "support/monorepo.rs"]
@@ -95,46 +96,10 @@ fn main() {
         "1.00",
         ""
     );
-    match &check {
-        CheckResult::Ran {
-            times,
-            peak_rss_mib,
-            ..
-        } => {
-            row(
-                "(c) readiness check --format json",
-                times,
-                floor,
-                Some(*peak_rss_mib),
-            );
-        }
-        CheckResult::Failed { .. } => {
-            println!(
-                "{:<44} {:>9}",
-                "(c) readiness check --format json", "FAILED"
-            );
-        }
-    }
-    let idle_median = match &after_idle {
-        Some(CheckResult::Ran {
-            times,
-            peak_rss_mib,
-            ..
-        }) => {
-            row(
-                "(c') the same, after idle",
-                times,
-                floor,
-                Some(*peak_rss_mib),
-            );
-            Some(times.median)
-        }
-        Some(CheckResult::Failed { .. }) => {
-            println!("{:<44} {:>9}", "(c') the same, after idle", "FAILED");
-            None
-        }
-        None => None,
-    };
+    check_row("(c) readiness check --format json", &check, floor);
+    let idle_median = after_idle
+        .as_ref()
+        .and_then(|r| check_row("(c') the same, after idle", r, floor));
     println!();
     match check {
         CheckResult::Ran {
@@ -177,6 +142,12 @@ fn main() {
             println!("(c) not measured: {why}");
         }
     }
+    if std::env::var("BENCH_INSTRUCTIONS").is_ok_and(|v| v == "1") {
+        match count_instructions(&bin, &tree) {
+            Ok(refs) => println!("instructions (cachegrind, one check): {refs}"),
+            Err(why) => println!("instructions not counted: {why}"),
+        }
+    }
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -189,6 +160,23 @@ fn verdict(ok: bool) -> &'static str {
 
 fn ms(d: Duration) -> String {
     format!("{:.1}ms", d.as_secs_f64() * 1e3)
+}
+
+/// A check's row: its times and peak, or FAILED; its median when it ran.
+fn check_row(name: &str, result: &CheckResult, floor: Duration) -> Option<Duration> {
+    match result {
+        CheckResult::Ran {
+            times,
+            peak_rss_mib,
+        } => {
+            row(name, times, floor, Some(*peak_rss_mib));
+            Some(times.median)
+        }
+        CheckResult::Failed { .. } => {
+            println!("{name:<44} {:>9}", "FAILED");
+            None
+        }
+    }
 }
 
 fn row(name: &str, t: &Times, floor: Duration, rss: Option<f64>) {
@@ -399,18 +387,52 @@ struct ChildRun {
     maxrss_kb: i64,
 }
 
-/// `runs` timed checks after one warm-up; with `idle`, no warm-up and a pause before each.
-fn measure_check(bin: &Path, tree: &Path, runs: usize, idle: Duration) -> CheckResult {
-    let out_path = tree.with_extension("out.json");
-    let err_path = tree.with_extension("err.txt");
-    let args = [
+/// The arguments of every measured check.
+fn check_args(tree: &Path) -> [&std::ffi::OsStr; 6] {
+    [
         "check".as_ref(),
         tree.as_os_str(),
         "--format".as_ref(),
         "json".as_ref(),
         "--today".as_ref(),
         TODAY.as_ref(),
-    ];
+    ]
+}
+
+/// The instructions one check runs, counted by cachegrind: wall times on a shared VM move
+/// by a third within minutes, this count by ~0.3% (the threads share memos in a different
+/// order each run), so two builds a few percent apart are compared by it.
+fn count_instructions(bin: &Path, tree: &Path) -> Result<String, String> {
+    let out = Command::new("valgrind")
+        .args([
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+        ])
+        .arg(bin)
+        .args(check_args(tree))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run valgrind ({e}): apt-get install valgrind"))?;
+    // The check's exit status is 1 (the tree is full of findings): only the count matters.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .lines()
+        .find_map(|l| Some(l.split("I   refs:").nth(1)?.trim().to_string()))
+        .ok_or_else(|| {
+            format!(
+                "cachegrind printed no instruction count for {}",
+                bin.display()
+            )
+        })
+}
+
+/// `runs` timed checks after one warm-up; with `idle`, no warm-up and a pause before each.
+fn measure_check(bin: &Path, tree: &Path, runs: usize, idle: Duration) -> CheckResult {
+    let out_path = tree.with_extension("out.json");
+    let err_path = tree.with_extension("err.txt");
+    let args = check_args(tree);
     if idle.is_zero() {
         println!(
             "(c) {} check {} --format json --today {TODAY}",
