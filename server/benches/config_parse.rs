@@ -1,5 +1,7 @@
-//! Timing of the config parsers on a synthetic repository of 3,000 small config files.
-//! Run with `cargo test --test config_timing -- --ignored --nocapture`.
+//! Timing of the config parsers on a synthetic repository of 3,000 small config files:
+//! `cargo bench --bench config_parse`. A benchmark, not a test: a timing says nothing
+//! about correctness, and the parsers' own tests (`config_props`, the per-format modules)
+//! do that.
 
 use std::time::Instant;
 
@@ -25,9 +27,7 @@ fn corpus() -> Vec<(ConfigKind, String)> {
     files
 }
 
-#[test]
-#[ignore = "timing; run explicitly"]
-fn parse_3000_files() {
+fn main() {
     let files = corpus();
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     // Warm up the per-thread parsers.
