@@ -445,3 +445,55 @@ probes = [
         "{found:#?}"
     );
 }
+
+/// git ignores only untracked files: a `.env.production` committed before `.env*` went into
+/// .gitignore is still in the repository, secret and all, and is read like any other file.
+/// An ignored file git does not track stays out.
+#[test]
+fn a_tracked_file_that_gitignore_matches_is_still_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+    };
+    write(
+        "docs/go-live.md",
+        "# Launch\n\n## Security\n\n- [x] Debug auth is off: `DEV_AUTH_ENABLED=false`\n",
+    );
+    write(
+        "deploy/prod/app.env",
+        "DEV_AUTH_ENABLED=true\nJWT_SECRET=committedbeforeignore123\n",
+    );
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    write(".gitignore", "*.env\n");
+    write("deploy/prod/local.env", "API_TOKEN=neverCommittedToken99\n");
+
+    let (v, code) = json(&[root.to_str().unwrap()]);
+    let at = |code: &str| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(at("secret-in-repo"), ["deploy/prod/app.env"]);
+    assert!(at("env-mismatch").contains(&"deploy/prod/app.env".to_string()));
+    assert!(at("env-unset").is_empty(), "{v:#}");
+    assert_eq!(code, 1);
+    let all = v.to_string();
+    assert!(!all.contains("committedbeforeignore123") && !all.contains("neverCommitted"));
+}

@@ -11,6 +11,13 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 /// Folders never walked: version control internals and dependency or build output.
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
 
+/// Whether a folder of `rel` (a `/` path) is one the walk never enters.
+pub(super) fn in_skipped_dir(rel: &str) -> bool {
+    let mut folders = rel.split('/');
+    folders.next_back();
+    folders.any(|f| SKIPPED_DIRS.contains(&f))
+}
+
 pub fn is_markdown(path: &str) -> bool {
     // Asked of every file the walk finds: no lower-cased copy of the path.
     let b = path.as_bytes();
@@ -239,6 +246,15 @@ mod tests {
         ] {
             assert_eq!(rel("/r", path).as_deref(), Some(want), "{path}");
         }
+    }
+
+    #[test]
+    fn skipped_folders_anywhere_in_a_path() {
+        assert!(in_skipped_dir("node_modules/x/readme.md"));
+        assert!(in_skipped_dir("apps/web/vendor/.env"));
+        assert!(!in_skipped_dir("vendor"), "a file named so is no folder");
+        assert!(!in_skipped_dir("docs/vendors/launch.md"));
+        assert!(!in_skipped_dir(".env.production"));
     }
 
     #[test]

@@ -124,6 +124,8 @@ impl Workspace {
             .iter()
             .map(String::as_str)
             .collect();
+        // Asked now, answered while the walk runs: which files git tracks (see below).
+        let git = super::git::ask(root);
         // Each file is read and parsed on the walking thread that found it, sharing equal
         // strings with the files parsed before it there (`checklist::shared`).
         let walked = discover::walk(root, |rel| {
@@ -179,8 +181,45 @@ impl Workspace {
                 ws.files.insert(rel.clone(), file);
             }
         }
+        let tracked = git.and_then(super::git::collect);
+        if let Some(tracked) = &tracked {
+            ws.add_tracked_but_ignored(tracked, &forced);
+        }
+        ws.tracked = Arc::new(std::sync::OnceLock::from(tracked));
         ws.rebuild_indices();
         ws
+    }
+
+    /// Files git tracks that a `.gitignore` hides from the walk: git ignores only untracked
+    /// files, so a `.env.production` committed before `.env*` was ignored is still in the
+    /// repository, secret and all, and is analysed like any other. Folders the walk never
+    /// enters (`node_modules`, `vendor`...) and anything that is not a regular file on disk
+    /// (deleted, or a link that may point out of the root) stay out.
+    fn add_tracked_but_ignored(&mut self, tracked: &HashSet<String>, forced: &HashSet<&str>) {
+        let mut missed: Vec<&String> = tracked
+            .iter()
+            .filter(|rel| !self.files.contains_key(*rel) && !discover::in_skipped_dir(rel))
+            .collect();
+        if missed.is_empty() {
+            return;
+        }
+        missed.sort_unstable();
+        let mut dirs = Vec::new();
+        for rel in missed {
+            let abs = self.root.join(rel);
+            if !std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            let (file, mut notes) = load_one(&self.root, rel, &self.settings, forced);
+            self.notes.append(&mut notes);
+            self.files.insert(rel.clone(), file);
+            let mut at = rel.as_str();
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                dirs.push(parent.to_string());
+                at = parent;
+            }
+        }
+        Arc::make_mut(&mut self.dirs).extend(dirs);
     }
 
     /// Replaces a file's text (an open editor buffer), or re-reads it from disk when `text`
