@@ -22,6 +22,7 @@ fn readiness(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .env_remove("READINESS_TODAY")
         .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_WORKSPACE")
         .output()
         .expect("the readiness binary runs")
 }
@@ -243,14 +244,16 @@ fn github_annotations_and_step_summary() {
         ])
         .current_dir(repo())
         .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("GITHUB_WORKSPACE")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let first = text.lines().find(|l| l.contains("env-mismatch")).unwrap();
+    // From the repository's root (here the current folder), where GitHub looks for it.
     assert_eq!(
         first,
-        "::error file=.env.production,line=3,col=18,endLine=3,endColumn=22,title=env-mismatch::`DEV_AUTH_ENABLED` is `true` in this production config, but docs/production-readiness.md:12 requires `false`%0Ahelp: set DEV_AUTH_ENABLED=false here, or change the checklist"
+        "::error file=examples/demo/.env.production,line=3,col=18,endLine=3,endColumn=22,title=env-mismatch::`DEV_AUTH_ENABLED` is `true` in this production config, but docs/production-readiness.md:12 requires `false`%0Ahelp: set DEV_AUTH_ENABLED=false here, or change the checklist"
     );
     assert!(text.lines().all(|l| l.starts_with("::error ")
         || l.starts_with("::warning ")
@@ -260,7 +263,61 @@ fn github_annotations_and_step_summary() {
         written.starts_with("previous step\n## Readiness"),
         "{written}"
     );
-    assert!(written.contains("| `docs/production-readiness.md` |"));
+    assert!(written.contains("| `examples/demo/docs/production-readiness.md` |"));
+}
+
+/// Annotations and SARIF results name files from the repository's root, as GitHub needs
+/// to attach them: `$GITHUB_WORKSPACE` when a workflow sets it, whatever PATH was checked
+/// and from whichever folder; human and JSON output stay relative to the first PATH.
+#[test]
+fn github_and_sarif_paths_are_from_the_repository_root() {
+    let run = |format: &str, path: &str, workspace: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_readiness"));
+        cmd.args(["check", "--format", format, "--today", TODAY, path])
+            .current_dir(repo().join("examples"))
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("GITHUB_WORKSPACE");
+        if let Some(w) = workspace {
+            cmd.env("GITHUB_WORKSPACE", w);
+        }
+        stdout(&cmd.output().unwrap())
+    };
+    let checklist = "demo/docs/production-readiness.md";
+    let github = run("github", checklist, Some(&repo()));
+    assert!(
+        github.contains("file=examples/demo/docs/production-readiness.md,"),
+        "{github}"
+    );
+    assert!(
+        github.contains("file=examples/demo/.env.production,"),
+        "{github}"
+    );
+    let github = run("github", checklist, None);
+    assert!(github.contains("file=demo/.env.production,"), "{github}");
+    let sarif: Value = serde_json::from_str(&run("sarif", checklist, Some(&repo()))).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains(&"examples/demo/.env.production"), "{uris:?}");
+    assert!(
+        uris.iter().all(|u| u.starts_with("examples/demo/")),
+        "{uris:?}"
+    );
+    let json: Value = serde_json::from_str(&run("json", checklist, Some(&repo()))).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"../.env.production"), "{paths:?}");
 }
 
 #[test]
@@ -496,4 +553,37 @@ fn a_tracked_file_that_gitignore_matches_is_still_analysed() {
     assert_eq!(code, 1);
     let all = v.to_string();
     assert!(!all.contains("committedbeforeignore123") && !all.contains("neverCommitted"));
+}
+
+/// A file named on the command line that cannot be read as text is an error naming it
+/// (exit 2), not a run that passes without it.
+#[test]
+fn a_named_file_that_is_no_text_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go-live.md"), b"# Launch\n- [x] caf\xe9\n").unwrap();
+    std::fs::write(dir.path().join("launch.md"), b"# Launch\n\0\x01\x02").unwrap();
+    for (name, why) in [("go-live.md", "not UTF-8"), ("launch.md", "binary")] {
+        let path = dir.path().join(name);
+        let out = readiness(&["check", "--today", TODAY, path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{name}: cannot be analysed as a checklist: {why}")),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{name}: nothing but the error");
+    }
+}
+
+/// The same folder or file twice (a script's glob, `check . .`) is checked once.
+#[test]
+fn a_path_given_twice_is_checked_once() {
+    let once = json(&["examples/demo"]).0;
+    let twice = json(&["examples/demo", "examples/demo/"]).0;
+    assert_eq!(once["summary"], twice["summary"]);
+    assert_eq!(once["diagnostics"], twice["diagnostics"]);
+    let file = "examples/demo/docs/production-readiness.md";
+    let (v, _) = json(&[file, file]);
+    assert_eq!(v["summary"]["checklists"], 1);
+    assert_eq!(v["checklists"].as_array().unwrap().len(), 1);
 }

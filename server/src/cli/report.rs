@@ -192,6 +192,10 @@ fn jobs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<Job>), String> {
         let meta = std::fs::metadata(&abs).map_err(|e| format!("{}: {e}", p.display()))?;
         if meta.is_dir() {
             base.get_or_insert(abs.clone());
+            // `check . .` (or a folder given twice by a script) would report all twice.
+            if jobs.iter().any(|j| j.root == abs) {
+                continue;
+            }
             jobs.push(Job {
                 root: abs,
                 scope: Scope::All,
@@ -203,13 +207,56 @@ fn jobs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<Job>), String> {
             files_by_root.entry(root).or_default().push(rel);
         }
     }
-    for (root, files) in files_by_root {
+    for (root, mut files) in files_by_root {
+        files.sort_unstable();
+        files.dedup();
         jobs.push(Job {
             root,
             scope: Scope::Checklists(files),
         });
     }
     Ok((base.unwrap_or_default(), jobs))
+}
+
+/// What GitHub annotations and SARIF paths are relative to: GitHub attaches an annotation,
+/// and code scanning a SARIF result, to a path from the repository's root, whatever PATH
+/// was checked (`check services/api` reports `services/api/.env.production`). That root is
+/// `$GITHUB_WORKSPACE` in a workflow (a step may run in a subfolder), else the current
+/// folder.
+fn repository_base() -> Result<PathBuf, String> {
+    match std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from) {
+        Some(workspace) if workspace.is_absolute() => absolute(&workspace),
+        _ => absolute(Path::new(".")),
+    }
+}
+
+/// A file named on the command line is analysed whatever it is called; one that cannot be
+/// (binary, not UTF-8, over 4 MiB, unreadable) is an error naming it, not a checklist
+/// silently left out of a run that then passes.
+fn unreadable_checklist(
+    ws: &Workspace,
+    files: &[String],
+    root: &Path,
+    base: &Path,
+) -> Result<(), String> {
+    for rel in files {
+        if ws.file(rel).and_then(|f| f.document()).is_some() {
+            continue;
+        }
+        let prefix = format!("{rel}: ");
+        let why = ws
+            .notes
+            .iter()
+            .find_map(|n| n.strip_prefix(&prefix))
+            .map_or("it could not be read", |n| {
+                n.strip_prefix("skipped, ").unwrap_or(n)
+            });
+        return Err(format!(
+            "{}: cannot be analysed as a checklist: {why}",
+            relative_to(&root.join(rel), base)
+        ));
+    }
+    Ok(())
 }
 
 fn position(index: &LineIndex, text: &str, offset: usize) -> Position {
@@ -257,6 +304,10 @@ impl Report {
             fingerprint: args.format == Format::Sarif,
         };
         let (base, jobs) = jobs(&args.paths)?;
+        let base = match args.format {
+            Format::Github | Format::Sarif => repository_base()?,
+            Format::Human | Format::Json => base,
+        };
         let mut report = Report::default();
         let mut fingerprints: BTreeMap<u64, usize> = BTreeMap::new();
         let job_count = jobs.len();
@@ -274,6 +325,9 @@ impl Report {
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
             let loaded = started.elapsed();
+            if let Scope::Checklists(files) = &job.scope {
+                unreadable_checklist(&ws, files, &job.root, &base)?;
+            }
             // Paths are printed relative to the first PATH argument: mostly the root itself,
             // where a workspace path (`/`-separated, no `.` or `..`) is already the answer.
             // Splitting both into components for each finding was 1% of a large check.
