@@ -48,6 +48,9 @@ fn file_exists() {
     let p = r#"{ kind = "file_exists", globs = ["SECURITY.md", ".github/SECURITY.md"] }"#;
     assert_outcome("node", p, Pass, "[SECURITY.md]");
     assert_outcome("rust", p, Fail, "no file matches SECURITY.md");
+    // A runbook is found whatever case its name is written in.
+    let lower = r#"{ kind = "file_exists", globs = ["**/security.md"] }"#;
+    assert_outcome("node", lower, Pass, "[SECURITY.md]");
 }
 
 #[test]

@@ -741,10 +741,16 @@ fn compiled<K: std::hash::Hash + Eq, V: Clone>(
     v
 }
 
+/// Case-insensitive: a probe asks whether a kind of file exists, and `BACKUP_RESTORE.md`,
+/// `Backup-Restore.md` and `backup-restore.md` are the same runbook to a reader.
 fn build_glob_set<S: AsRef<str>>(globs: &[S]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        if let Ok(glob) = GlobBuilder::new(g.as_ref()).literal_separator(true).build() {
+        if let Ok(glob) = GlobBuilder::new(g.as_ref())
+            .literal_separator(true)
+            .case_insensitive(true)
+            .build()
+        {
             b.add(glob);
         }
     }
