@@ -2,7 +2,9 @@
 //! Helm values, Compose files, GitHub Actions workflows):
 //!
 //! - sequences of `{name, value}` / `{name, valueFrom}` mappings (Kubernetes `EnvVar`);
-//! - `data:` of a `kind: ConfigMap` document;
+//! - `data:` of a `kind: ConfigMap` document, and `stringData:` of a `kind: Secret` (plain
+//!   values, often loaded with `envFrom`; a `Secret`'s `data:` is base64, whose text is no
+//!   value to compare, and is left out);
 //! - mappings under `env:`, `environment:`, `extraEnv:`, `envVars:` (`KEY: scalar`);
 //! - sequences of `KEY=value` strings under the same keys (Compose list form).
 //!
@@ -34,13 +36,19 @@ pub(crate) fn extract(text: &str, roots: &[Node], defs: &mut Vec<EnvDef>) {
 fn visit(text: &str, node: &Node, defs: &mut Vec<EnvDef>) {
     match &node.kind {
         Kind::Map(pairs) => {
-            let is_config_map = node
-                .get(text, "kind")
-                .is_some_and(|k| k.is_scalar(text, "ConfigMap"));
+            let kind = node.get(text, "kind");
+            let is_kind = |name: &str| kind.is_some_and(|k| k.is_scalar(text, name));
+            let data_key = if is_kind("ConfigMap") {
+                Some("data")
+            } else if is_kind("Secret") {
+                Some("stringData")
+            } else {
+                None
+            };
             for pair in pairs {
                 let Some(value) = &pair.value else { continue };
                 let env_key = ENV_KEYS.iter().any(|k| pair.key_is(text, k));
-                if !(env_key || (is_config_map && pair.key_is(text, "data"))) {
+                if !(env_key || data_key.is_some_and(|k| pair.key_is(text, k))) {
                     continue;
                 }
                 match &value.kind {
@@ -232,6 +240,17 @@ mod tests {
         let e = def(&f, "EMPTY");
         let at = t.find("EMPTY:").unwrap() + "EMPTY:".len();
         assert_eq!(e.value_range, at..at);
+    }
+
+    #[test]
+    fn secret_string_data_but_not_its_base64_data() {
+        let t = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  DB_PASSWORD: hunter2-example\ndata:\n  API_TOKEN: aHVudGVyMg==\n";
+        let f = parse(t);
+        let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["DB_PASSWORD"]);
+        assert_eq!(def(&f, "DB_PASSWORD").value, "hunter2-example");
+        let config_map = "kind: ConfigMap\nstringData:\n  NOT_ENV: x\n";
+        assert!(parse(config_map).defs.is_empty());
     }
 
     #[test]

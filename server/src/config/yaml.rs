@@ -174,7 +174,8 @@ pub(crate) fn parse(kind: ConfigKind, text: &str) -> ConfigFile {
 
 /// Whether parsing `text` can find a definition, an `env_file` or a comment: every env
 /// shape needs a key spelled `env`/`environment`/`envVars`/`extraEnv`/`env_file`, `value`
-/// /`valueFrom`, or `data` with `kind: ConfigMap`; a comment needs `#`. Without a backslash
+/// /`valueFrom`, `data` with `kind: ConfigMap`, or `stringData` with `kind: Secret`; a
+/// comment needs `#`. Without a backslash
 /// (escapes in double-quoted keys) no key can spell these words without them being in the
 /// text, so a file with none of them is not parsed at all (about one YAML file in nine of
 /// a monorepo: workflows, charts, plain settings).
@@ -185,6 +186,7 @@ fn may_define_anything(text: &str) -> bool {
         || has("Env")
         || has("value")
         || (has("data") && has("ConfigMap"))
+        || (has("stringData") && has("Secret"))
 }
 
 /// Parses `text` into root nodes (one per document, or more when recovering from
@@ -853,6 +855,7 @@ mod tests {
             ("extraEnv: {B: x}\n", 1),
             ("- name: C\n  value: y\n", 1),
             ("kind: ConfigMap\ndata:\n  D: z\n", 1),
+            ("kind: Secret\nstringData:\n  S: v\n", 1),
             ("\"\\x65nv\": {E: w}\n", 1),
         ] {
             let f = parse(ConfigKind::Yaml, text);
