@@ -174,6 +174,7 @@ impl Settings {
             };
             settings.rules.insert(code.get_ref().clone(), parsed);
         }
+        let known_sections = builtin_section_ids(&settings.packs);
         for (section, weight) in &raw.scores {
             let id = section.get_ref();
             let kebab = !id.is_empty()
@@ -188,6 +189,15 @@ impl Settings {
                     section.span(),
                     format!(
                         "`{id}` in [scores] is not a section id (kebab-case, such as `security`)"
+                    ),
+                ));
+            }
+            if let Some(known) = known_sections.as_ref().filter(|k| !k.contains(id)) {
+                return Err(error(
+                    section.span(),
+                    format!(
+                        "`{id}` in [scores] is no section of the selected packs; their sections: {}",
+                        known.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
                 ));
             }
@@ -259,6 +269,24 @@ fn glob_set(globs: &[Spanned<String>]) -> Result<Option<GlobSet>, (Range<usize>,
     builder.build().map(Some).map_err(|e| (0..0, e.to_string()))
 }
 
+/// Section ids of `packs` (the default pack when empty), when all are built in: a
+/// misspelt id in `[scores]` would otherwise weigh nothing, silently. A user pack is read
+/// from disk only once the workspace loads; with one selected, ids are not checked here.
+fn builtin_section_ids(packs: &[String]) -> Option<std::collections::BTreeSet<String>> {
+    let default = ["baseline".to_string()];
+    let names = if packs.is_empty() {
+        &default[..]
+    } else {
+        packs
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    for name in names {
+        let pack = crate::packs::builtin(name.trim())?;
+        ids.extend(pack.sections.iter().map(|s| s.id.clone()));
+    }
+    Some(ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +328,22 @@ mod tests {
         let err = parse("[scores]\nSecurity = 1\n").unwrap_err();
         assert_eq!(err.line, 2);
         assert!(parse("[scores]\nsecurity = -1\n").is_err());
+        // A misspelt section would weigh nothing, silently.
+        let err = parse("[scores]\nsecurty = 3\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(
+            err.message
+                .starts_with("`securty` in [scores] is no section of the selected packs; their sections: data, docs,"),
+            "{}",
+            err.message
+        );
+        // Sections of every selected built-in pack count; a user pack's are not known yet.
+        assert!(parse("packs = [\"baseline\", \"saas\"]\n[scores]\ntenancy = 2\n").is_ok());
+        assert!(
+            parse("[scores]\ntenancy = 2\n").is_err(),
+            "saas is not selected"
+        );
+        assert!(parse("packs = [\"./team.toml\"]\n[scores]\nanything = 2\n").is_ok());
     }
 
     #[test]
