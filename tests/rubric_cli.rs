@@ -21,6 +21,7 @@ fn readiness_in(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("READINESS_TODAY", "2026-06-01")
+        .env_remove("GITHUB_WORKSPACE")
         .output()
         .expect("the readiness binary runs")
 }

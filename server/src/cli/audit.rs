@@ -37,7 +37,8 @@ pub fn run(args: &AuditArgs) -> Result<String, String> {
             serde_json::to_string_pretty(&json_value(&audit, &packs)).unwrap_or_default() + "\n"
         }
         AuditFormat::Sarif => {
-            serde_json::to_string_pretty(&sarif(&audit)).unwrap_or_default() + "\n"
+            let prefix = super::report::repository_prefix(&root)?;
+            serde_json::to_string_pretty(&sarif(&audit, &prefix)).unwrap_or_default() + "\n"
         }
     })
 }
@@ -118,7 +119,9 @@ pub fn json_value(audit: &Audit, packs: &[Pack]) -> Value {
 }
 
 /// SARIF 2.1.0: one result per failing probe, located at its evidence when it has some.
-pub fn sarif(audit: &Audit) -> Value {
+/// Evidence paths are relative to the audited folder; `prefix` makes them relative to the
+/// repository's root, where code scanning looks for them (as `check --format sarif` does).
+pub fn sarif(audit: &Audit, prefix: &str) -> Value {
     let mut rules = Vec::new();
     let mut results = Vec::new();
     for s in &audit.sections {
@@ -140,7 +143,8 @@ pub fn sarif(audit: &Audit) -> Value {
                     .iter()
                     .take(1)
                     .map(|e| {
-                        let mut loc = json!({ "artifactLocation": { "uri": e.path } });
+                        let uri = format!("{prefix}{}", e.path);
+                        let mut loc = json!({ "artifactLocation": { "uri": uri } });
                         if let Some(l) = e.line {
                             loc["region"] = json!({ "startLine": l });
                         }

@@ -230,6 +230,17 @@ fn repository_base() -> Result<PathBuf, String> {
     }
 }
 
+/// How `root` is written from the repository's root (see [`repository_base`]), ending in
+/// `/`, or "" when it is that root: what SARIF paths relative to `root` are prefixed with.
+pub(super) fn repository_prefix(root: &Path) -> Result<String, String> {
+    let from = relative_to(&absolute(root)?, &repository_base()?);
+    Ok(if from == "." {
+        String::new()
+    } else {
+        from + "/"
+    })
+}
+
 /// A file named on the command line is analysed whatever it is called; one that cannot be
 /// (binary, not UTF-8, over 4 MiB, unreadable) is an error naming it, not a checklist
 /// silently left out of a run that then passes.
