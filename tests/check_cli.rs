@@ -96,6 +96,7 @@ fn demo_fires_every_rule() {
         "duplicate-item",
         "unchecked",
         "expired-waiver",
+        "bad-suppression",
     ] {
         assert!(
             found.iter().any(|c| c == rule),
@@ -400,7 +401,7 @@ fn rules_and_explain() {
     assert!(text
         .lines()
         .any(|l| l.starts_with("env-mismatch") && l.contains("error")));
-    assert_eq!(text.lines().count(), 15);
+    assert_eq!(text.lines().count(), 16);
     let out = readiness(&["explain", "secret-in-repo"]);
     assert!(stdout(&out).starts_with("# secret-in-repo (error)"));
     let out = readiness(&["explain", "nope"]);

@@ -97,7 +97,8 @@ impl Suppressions {
         self.entries.is_empty()
     }
 
-    /// Drops suppressed findings of this file and adds `expired-waiver` findings.
+    /// Drops suppressed findings of this file and adds `expired-waiver` and
+    /// `bad-suppression` findings.
     pub fn apply(&self, path: &str, lines: &LineIndex, today: Date, findings: &mut Vec<Finding>) {
         if self.entries.is_empty() {
             return;
@@ -162,7 +163,41 @@ impl Suppressions {
                 );
             }
         }
+        for e in &self.entries {
+            if let Some(finding) = unknown_codes(path, e) {
+                findings.push(finding);
+            }
+        }
     }
+}
+
+/// A `bad-suppression` finding when `e` names codes no rule has: a misspelt code
+/// (`placeholders`) suppresses nothing, and without this the comment looks as if it works.
+fn unknown_codes(path: &str, e: &Entry) -> Option<Finding> {
+    let known: Vec<&str> = crate::rules::all().map(|i| i.code).collect();
+    let unknown: Vec<&str> = e
+        .codes
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !known.contains(c))
+        .collect();
+    let first = *unknown.first()?;
+    let names = unknown
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!("no rule has the code {names}: this comment suppresses nothing for it");
+    let closest = known
+        .iter()
+        .map(|k| (crate::workspace::levenshtein(first, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    let help = match closest {
+        Some((_, k)) => format!("did you mean `{k}`? `readiness rules` lists the codes"),
+        None => "correct the code (`readiness rules` lists them), or remove the comment".into(),
+    };
+    Some(Finding::new("bad-suppression", path, e.range.clone(), message).with_help(help))
 }
 
 #[cfg(test)]
@@ -194,6 +229,39 @@ mod tests {
             .iter()
             .map(|f| format!("{}@{}", f.code, &text[f.range.clone()]))
             .collect()
+    }
+
+    #[test]
+    fn a_code_no_rule_has_is_reported_with_the_closest() {
+        let text = "<!-- x -->\n- [ ] a\n<!-- y -->\n";
+        let out = run(
+            text,
+            &[
+                (
+                    "readiness-disable-next-line placeholders, unchecked",
+                    "<!-- x -->",
+                ),
+                ("readiness-disable-file duplicate-item", "<!-- y -->"),
+            ],
+            vec![finding("unchecked", text, "- [ ] a")],
+        );
+        assert_eq!(out, ["bad-suppression@<!-- x -->"]);
+        let comments = [("readiness-disable-next-line placeholders, nope", 0..10)];
+        let mut findings = Vec::new();
+        Suppressions::from_comments(comments).apply(
+            "c.md",
+            &LineIndex::new(text),
+            Date::parse_iso("2026-06-01").unwrap(),
+            &mut findings,
+        );
+        assert_eq!(
+            findings[0].message(),
+            "no rule has the code `placeholders`, `nope`: this comment suppresses nothing for it"
+        );
+        assert_eq!(
+            findings[0].help.as_deref(),
+            Some("did you mean `placeholder`? `readiness rules` lists the codes")
+        );
     }
 
     #[test]

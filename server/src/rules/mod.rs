@@ -152,6 +152,12 @@ pub static EXTRA: &[RuleInfo] = &[
         explain: include_str!("docs/expired-waiver.md"),
     },
     RuleInfo {
+        code: "bad-suppression",
+        severity: Severity::Warning,
+        summary: "a suppression or waiver comment names a code no rule has",
+        explain: include_str!("docs/bad-suppression.md"),
+    },
+    RuleInfo {
         code: "invalid-config",
         severity: Severity::Error,
         summary: "readiness.toml cannot be read: unknown key, bad value or TOML syntax",
