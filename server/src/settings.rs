@@ -60,7 +60,7 @@ pub struct SettingsError {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSettings {
-    packs: Option<Vec<String>>,
+    packs: Option<Vec<Spanned<String>>>,
     max_age_days: Option<Spanned<i64>>,
     review_interval_days: Option<Spanned<i64>>,
     #[serde(default)]
@@ -129,7 +129,25 @@ impl Settings {
 
         let mut settings = Settings::defaults();
         settings.source = Some(path.to_path_buf());
-        settings.packs = raw.packs.unwrap_or_default();
+        for pack in raw.packs.iter().flatten() {
+            let name = pack.get_ref().trim();
+            // A path is read once the workspace loads; a name is known now.
+            if !crate::packs::is_path_ref(name) && crate::packs::builtin(name).is_none() {
+                return Err(error(
+                    pack.span(),
+                    format!(
+                        "unknown pack `{name}` (built-in packs: {}; a path must contain `/` or end in `.toml`)",
+                        crate::packs::builtin_names().join(", ")
+                    ),
+                ));
+            }
+        }
+        settings.packs = raw
+            .packs
+            .unwrap_or_default()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect();
         if let Some(days) = raw.max_age_days {
             settings.max_age_days = positive_days(&days).map_err(|m| error(days.span(), m))?;
         }
@@ -328,6 +346,11 @@ mod tests {
         let err = parse("[scores]\nSecurity = 1\n").unwrap_err();
         assert_eq!(err.line, 2);
         assert!(parse("[scores]\nsecurity = -1\n").is_err());
+        let err = parse("packs = [\"baseline\", \"nope\"]\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 22));
+        assert!(err
+            .message
+            .starts_with("unknown pack `nope` (built-in packs: baseline,"));
         // A misspelt section would weigh nothing, silently.
         let err = parse("[scores]\nsecurty = 3\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 1));

@@ -433,7 +433,7 @@ pub fn combined(packs: &[Pack]) -> std::sync::Arc<Vec<PackSection>> {
     sections
 }
 
-fn is_path_ref(entry: &str) -> bool {
+pub(crate) fn is_path_ref(entry: &str) -> bool {
     entry.contains('/') || entry.contains('\\') || entry.ends_with(".toml")
 }
 
