@@ -48,6 +48,9 @@ fn hostile_trees_are_walked_without_a_crash() {
         symlink(outside.path(), root.join("outside")).unwrap();
         symlink(root.join("docs/real.md"), root.join("docs/linked.md")).unwrap();
         symlink(root.join("docs/gone.md"), root.join("docs/dangling.md")).unwrap();
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9-checklist.md");
+        std::fs::write(root.join(name), b"- [x] `missing.sh`\n").unwrap();
     }
     let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
         .args([
@@ -83,6 +86,11 @@ fn hostile_trees_are_walked_without_a_crash() {
     assert!(stderr.contains("binary.env: skipped, binary"), "{stderr}");
     assert!(
         stderr.contains("latin1-checklist.md: skipped, not UTF-8"),
+        "{stderr}"
+    );
+    #[cfg(unix)]
+    assert!(
+        stderr.contains("caf\u{fffd}-checklist.md: skipped, its name is not UTF-8"),
         "{stderr}"
     );
     assert!(!format!("{v}").contains("outside-value"));

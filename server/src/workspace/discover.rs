@@ -113,6 +113,16 @@ pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Wa
                 }
             };
             let Some(rel) = relative(root, entry.path()) else {
+                // Paths are text everywhere else (positions, JSON, LSP URIs): a name that is
+                // not UTF-8 was read as a lossy copy that does not exist, and reported as
+                // "cannot read (No such file or directory)".
+                if entry.path().to_str().is_none() {
+                    let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                    flush.local.notes.push(format!(
+                        "{}: skipped, its name is not UTF-8",
+                        shown.display()
+                    ));
+                }
                 return WalkState::Continue;
             };
             let Some(ft) = entry.file_type() else {
@@ -186,7 +196,8 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         if !s.is_empty() {
             s.push('/');
         }
-        s.push_str(&c.as_os_str().to_string_lossy());
+        // A lossy name would be a path that does not exist (see `walk`).
+        s.push_str(c.as_os_str().to_str()?);
     }
     Some(s)
 }
@@ -245,6 +256,14 @@ mod tests {
             ("/r/.", ""),
         ] {
             assert_eq!(rel("/r", path).as_deref(), Some(want), "{path}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bad = Path::new(std::ffi::OsStr::from_bytes(b"/r/caf\xe9.md"));
+            assert_eq!(relative(Path::new("/r"), bad), None);
+            let bad = Path::new(std::ffi::OsStr::from_bytes(b"/r/./caf\xe9.md"));
+            assert_eq!(relative(Path::new("/r"), bad), None);
         }
     }
 
