@@ -182,6 +182,9 @@ impl LineIndex {
         while !text.is_char_boundary(start) {
             start -= 1;
         }
+        if start == 0 {
+            start = bom_len(text).min(offset);
+        }
         let prefix = &text[start..offset];
         let col = match enc {
             // A byte is a code unit of every encoding in ASCII, which most lines are: the
@@ -206,7 +209,10 @@ impl LineIndex {
         if line >= self.line_starts.len() {
             return None;
         }
-        let range = self.line_range(text, line);
+        let mut range = self.line_range(text, line);
+        if range.start == 0 {
+            range.start = bom_len(text).min(range.end);
+        }
         let content = &text[range.clone()];
         let want = pos.col as usize;
         let mut units = 0;
@@ -225,15 +231,48 @@ impl LineIndex {
     }
 }
 
+/// Bytes of a byte order mark opening `text`: no column counts it, as no editor shows it
+/// (VS Code and Neovim keep it out of the buffer; read from disk, it is in the text).
+fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let text = "\u{feff}# Title\nx\n";
+        let idx = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let at = |offset| idx.position(text, offset, enc);
+            assert_eq!(at(0), LineCol { line: 0, col: 0 });
+            assert_eq!(at(3), LineCol { line: 0, col: 0 }, "`#` is column 0");
+            assert_eq!(at(5), LineCol { line: 0, col: 2 });
+            assert_eq!(idx.offset(text, LineCol { line: 0, col: 0 }, enc), Some(3));
+            assert_eq!(idx.offset(text, LineCol { line: 0, col: 2 }, enc), Some(5));
+            assert_eq!(idx.offset(text, LineCol { line: 1, col: 0 }, enc), Some(11));
+        }
+        let only = "\u{feff}";
+        assert_eq!(
+            LineIndex::new(only).offset(only, LineCol { line: 0, col: 5 }, Encoding::Utf16),
+            Some(3)
+        );
+    }
 
     fn round_trip(text: &str, enc: Encoding) {
         let idx = LineIndex::new(text);
         for (offset, ch) in text.char_indices() {
             if ch == '\n' && text[..offset].ends_with('\r') {
                 continue; // inside a CRLF terminator: clamps to the line end
+            }
+            if ch == '\u{feff}' && offset == 0 {
+                continue; // a byte order mark takes no column: its position is the text's
             }
             let pos = idx.position(text, offset, enc);
             assert_eq!(
