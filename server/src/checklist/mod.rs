@@ -168,8 +168,10 @@ pub enum RefKind {
         value: Option<ItemStr>,
         strict: bool,
     },
-    /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`).
+    /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`),
+    /// without a `:line` or `:line:column` suffix (`src/main.rs:42` gives `src/main.rs`).
     /// One starting with `/` may be a URL route: the rules decide by checking the disk.
+    /// Home paths, MIME types, container images and header lists are none (see `refs`).
     Path { path: ItemStr },
 }
 
