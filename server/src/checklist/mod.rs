@@ -54,7 +54,8 @@ pub struct Document {
     pub links: Vec<Link>,
     /// Env var and path references from code spans, in document order.
     pub references: Vec<Reference>,
-    /// Variables required with (optionally) a value: `NAME=value` code spans and fenced env blocks.
+    /// Variables required with (optionally) a value: `NAME=value` code spans and fenced env
+    /// blocks. Non-strict names count only where a config defines them ([`EnvRequirement::strict`]).
     pub env_requirements: Vec<EnvRequirement>,
     /// Review and update dates.
     pub dates: Vec<DateMention>,
@@ -197,6 +198,10 @@ pub struct EnvRequirement {
     pub range: Range<usize>,
     pub task: Option<u32>,
     pub row: Option<u32>,
+    /// False for a code span whose name is not strict (`DEBUG=false`, `FOO=bar`): like a
+    /// non-strict [`RefKind::EnvVar`], it counts only when some config file defines the
+    /// name. A fenced env block's lines are strict, whatever their names.
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -656,10 +656,12 @@ impl<'t> Builder<'t> {
         task: Option<usize>,
         row: Option<usize>,
     ) {
+        // Non-strict names (`DEBUG=false`) are kept too: whether a config file defines
+        // them is the rules' business, as for references (`PORT`).
         if let RefKind::EnvVar {
             name,
             value: Some(value),
-            strict: true,
+            strict,
         } = kind
         {
             let value = (!env_blocks::is_placeholder_value(value)).then(|| value.clone());
@@ -669,6 +671,7 @@ impl<'t> Builder<'t> {
                 range,
                 task: task.map(|t| t as u32),
                 row: row.map(|r| r as u32),
+                strict: *strict,
             });
         }
     }
@@ -795,6 +798,7 @@ impl<'t> Builder<'t> {
                 range: content.start + a.range.start..content.start + a.range.end,
                 task: task.map(|t| t as u32),
                 row: None,
+                strict: true,
             });
         }
     }
