@@ -63,6 +63,8 @@ pub struct Document {
     pub placeholders: Vec<Placeholder>,
     /// HTML comments (outside code), for suppression directives and explicit markers.
     pub html_comments: Vec<HtmlComment>,
+    /// Link targets defined by raw HTML (`<a name="x">`, `id="x"`), beside the headings'.
+    pub html_anchors: Vec<HtmlAnchor>,
     /// Only front matter and headings were read ([`parse_outline`]): a markdown file that
     /// is not a checklist, loaded from disk as a link target.
     pub outline: bool,
@@ -228,6 +230,15 @@ pub struct Placeholder {
     pub range: Range<usize>,
 }
 
+/// An `id` (any element) or `name` (`<a>`) attribute of raw HTML: GitHub keeps it, so
+/// `#x` links to it as to a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlAnchor {
+    pub id: ItemStr,
+    /// Range of the attribute's value.
+    pub range: Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlComment {
     /// Text between `<!--` and `-->`, trimmed.
@@ -246,10 +257,15 @@ impl Document {
             .map(|(i, _)| i)
     }
 
+    /// Whether `#anchor` leads somewhere: a heading, or an anchor defined by HTML.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.headings
-            .iter()
-            .any(|h| h.anchor.eq_ignore_ascii_case(anchor))
+        self.anchors().any(|a| a.eq_ignore_ascii_case(anchor))
+    }
+
+    /// Every link target of the document: headings' anchors, then HTML's.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        let headings = self.headings.iter().map(|h| h.anchor.as_str());
+        headings.chain(self.html_anchors.iter().map(|a| a.id.as_str()))
     }
 }
 

@@ -9,8 +9,8 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEn
 use super::anchors::Slugger;
 use super::lines::trim_end;
 use super::{
-    dates, env_blocks, front_matter, links, placeholders, refs, Document, EnvRequirement, Heading,
-    HtmlComment, LinkKind, RefKind, Reference, Task,
+    anchors, dates, env_blocks, front_matter, links, placeholders, refs, Document, EnvRequirement,
+    Heading, HtmlComment, LinkKind, RefKind, Reference, Task,
 };
 
 /// The GFM extensions GitHub renders checklists with.
@@ -208,6 +208,7 @@ impl<'t> Builder<'t> {
             Event::SoftBreak | Event::HardBreak => self.inline(" ", range),
             Event::InlineHtml(_) => {
                 self.inline("", range.clone());
+                push_html_anchors(self.text, range.clone(), &mut self.doc.html_anchors);
                 self.inline_html(range);
             }
             Event::Html(_)
@@ -277,6 +278,7 @@ impl<'t> Builder<'t> {
                 });
             }
             Tag::HtmlBlock => {
+                push_html_anchors(self.text, range.clone(), &mut self.doc.html_anchors);
                 self.html_comments_in(range);
                 self.stack.push(Block::Other);
             }
@@ -826,6 +828,7 @@ impl<'t> Builder<'t> {
             dates: exact(&mut d.dates),
             placeholders: exact(&mut d.placeholders),
             html_comments: exact(&mut d.html_comments),
+            html_anchors: exact(&mut d.html_anchors),
             outline: std::mem::take(&mut d.outline),
         };
         masked.clear();
@@ -919,6 +922,19 @@ pub(crate) fn is_collapsed(text: &str) -> bool {
         expected = end + 1;
     }
     text.is_empty() || expected == text.len() + 1
+}
+
+/// The anchors raw HTML in `range` of `text` defines (a block, or one inline tag).
+pub(super) fn push_html_anchors(text: &str, range: Range<usize>, out: &mut Vec<super::HtmlAnchor>) {
+    let Some(html) = text.get(range.clone()) else {
+        return;
+    };
+    anchors::html_ids(html, |r| {
+        out.push(super::HtmlAnchor {
+            id: super::shared::share(&html[r.clone()]),
+            range: range.start + r.start..range.start + r.end,
+        })
+    });
 }
 
 /// Section ends (next heading of the same or higher level) and parents.
