@@ -182,6 +182,63 @@ fn a_file_argument_is_a_checklist_whatever_its_name() {
     );
 }
 
+/// What a reviewer saw the release binary report wrongly: line suffixes, MIME types,
+/// images, header lists and home paths as missing evidence; `DEBUG=false` never checked;
+/// footnotes and HTML anchors as broken links; `[Optional]` as a placeholder.
+#[test]
+fn code_spans_footnotes_html_anchors_and_labels_read_as_a_reader_means_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "readiness.toml",
+            "[rules]\nmissing-section = \"off\"\nmissing-item = \"off\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        (".env.production", "DEBUG=true\n"),
+        (
+            "docs/other.md",
+            "# Other\n\n<a name=\"legacy\"></a>\nText <a id=\"inline\">here</a>.\n",
+        ),
+        (
+            "docs/go-live.md",
+            "# Go live\n\n\
+             - [x] Entry point `src/main.rs:42`, `src/main.rs:42:7`\n\
+             - [x] Responses are `application/json`, image `ghcr.io/org/app:1.2`\n\
+             - [x] Headers `X-Request-ID/X-Trace-ID`, keys in `~/.ssh/config`\n\
+             - [x] `DEBUG=false`, `FOO=bar`\n\n\
+             See [legacy](other.md#legacy), [inline](other.md#inline), [gone](other.md#gone).\n\n\
+             Backups are tested.[^1] Rate limits [Optional].\n\n\
+             [^1]: Footnote\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["check", "--format", "json", "--today", TODAY, "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            r#"".env.production":1 "env-mismatch" "`DEBUG` is `true` in this production config, but docs/go-live.md:6 requires `false`""#,
+            r#""docs/go-live.md":6 "env-mismatch" ".env.production sets `DEBUG` to `true`, not `false`""#,
+            r#""docs/go-live.md":8 "broken-link" "heading `#gone` does not exist in docs/other.md""#,
+        ]
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
 #[test]
 fn sarif_has_one_result_per_diagnostic_and_stable_fingerprints() {
     let (j, _) = json(&["examples/demo"]);

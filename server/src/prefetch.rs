@@ -12,8 +12,8 @@
 use std::sync::Arc;
 
 use crate::checklist::{
-    DateMention, EnvRequirement, HtmlComment, ItemStr, Link, Placeholder, RefKind, Reference,
-    StatusRow, Task,
+    DateMention, EnvRequirement, HtmlAnchor, HtmlComment, ItemStr, Link, Placeholder, RefKind,
+    Reference, StatusRow, Task,
 };
 
 /// How many items ahead of the one being copied are asked for.
@@ -127,6 +127,12 @@ impl Prefetch for DateMention {
 impl Prefetch for Placeholder {
     fn prefetch(&self) {
         bytes(&self.text);
+    }
+}
+
+impl Prefetch for HtmlAnchor {
+    fn prefetch(&self) {
+        header(&self.id);
     }
 }
 

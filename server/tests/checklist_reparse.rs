@@ -23,6 +23,7 @@ fn block() -> impl Strategy<Value = String> {
         1 => Just("Setext heading\n---".to_string()),
         1 => Just("> # quoted heading\n> - [ ] quoted task".to_string()),
         1 => Just("Paragraph with [a link](other.md) and <https://example.com>.".to_string()),
+        1 => Just("<a name=\"legacy\"></a>\nText with <a id=\"inline\">an anchor</a> and a note.[^1]".to_string()),
         1 => Just(String::new()),
     ]
 }
@@ -62,6 +63,10 @@ fn edit() -> impl Strategy<Value = (f64, usize, &'static str)> {
             "[ref]: target.md",
             "\n[ref]: target.md\n",
             "[ref]",
+            "[^1]: note",
+            "\n[^1]: note\n",
+            "[^1]",
+            "<div id=\"x\">",
             "`docs/x.md`",
             "✅",
             "|",

@@ -72,9 +72,105 @@ impl Slugger {
     }
 }
 
+/// The anchors HTML defines in `html` (raw HTML of a markdown file): the value of every
+/// `id` attribute, and of `name` on `<a>`, as byte ranges into `html`. GitHub keeps both
+/// as link targets (`<a name="legacy"></a>`, `<div id="x">`), so `#legacy` is no broken
+/// link. HTML comments are skipped. A scan of tags, no HTML parser: nothing here needs the
+/// document tree.
+pub fn html_ids(html: &str, mut found: impl FnMut(std::ops::Range<usize>)) {
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| i + p) {
+        i = lt + 1;
+        if b[i..].starts_with(b"!--") {
+            match html[i..].find("-->") {
+                Some(end) => i += end + 3,
+                None => return,
+            }
+            continue;
+        }
+        let name_len = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let is_a = b[i..i + name_len].eq_ignore_ascii_case(b"a");
+        i += name_len;
+        // Attributes up to the tag's end: `name`, `name=value`, `name="value"`.
+        loop {
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
+                i += 1;
+            }
+            let start = i;
+            while b.get(i).is_some_and(|c| {
+                !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/' | b'<')
+            }) {
+                i += 1;
+            }
+            let attr = &b[start..i];
+            if attr.is_empty() {
+                break; // `>`, `<` or the end
+            }
+            if b.get(i) != Some(&b'=') {
+                continue;
+            }
+            i += 1;
+            let value = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let Some(len) = memchr::memchr(q, &b[i + 1..]) else {
+                        return;
+                    };
+                    let v = i + 1..i + 1 + len;
+                    i = v.end + 1;
+                    v
+                }
+                _ => {
+                    let v = i;
+                    while b
+                        .get(i)
+                        .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+                    {
+                        i += 1;
+                    }
+                    v..i
+                }
+            };
+            let is_anchor =
+                attr.eq_ignore_ascii_case(b"id") || (is_a && attr.eq_ignore_ascii_case(b"name"));
+            if is_anchor && !value.is_empty() {
+                found(value);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(html: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        html_ids(html, |r| out.push(&html[r]));
+        out
+    }
+
+    #[test]
+    fn html_defines_anchors_with_id_and_a_name() {
+        assert_eq!(ids(r#"<a name="legacy"></a>"#), ["legacy"]);
+        assert_eq!(ids(r##"<a id='x' href="#y">"##), ["x"]);
+        assert_eq!(ids(r#"<div class="c" id=block-id>x</div>"#), ["block-id"]);
+        assert_eq!(ids(r#"<A NAME="Up" ID="both"/>"#), ["Up", "both"]);
+        assert_eq!(ids(r#"<h2 id="a"></h2><span id="b">"#), ["a", "b"]);
+        assert!(ids(r#"<meta name="x"> <div data-id="y" hidden>"#).is_empty());
+        assert!(ids(r#"<!-- <a name="gone"></a> --> < a id="x"> 1 < 2"#).is_empty());
+        assert!(ids(r#"<a id="unterminated"#).is_empty());
+        assert!(ids(r#"<a id="">"#).is_empty());
+    }
 
     #[test]
     fn slugs_like_github() {

@@ -404,6 +404,13 @@ impl Splice {
             |x, by| x.range = shift(&x.range, by),
             |_, _| {},
         );
+        self.out.html_anchors = self.items(
+            &old.html_anchors,
+            &chunk.html_anchors,
+            |x| x.range.start,
+            |x, by| x.range = shift(&x.range, by),
+            |_, _| {},
+        );
     }
 
     /// One list of the new document: the old items before the stretch, the chunk's own

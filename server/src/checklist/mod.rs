@@ -54,7 +54,8 @@ pub struct Document {
     pub links: Vec<Link>,
     /// Env var and path references from code spans, in document order.
     pub references: Vec<Reference>,
-    /// Variables required with (optionally) a value: `NAME=value` code spans and fenced env blocks.
+    /// Variables required with (optionally) a value: `NAME=value` code spans and fenced env
+    /// blocks. Non-strict names count only where a config defines them ([`EnvRequirement::strict`]).
     pub env_requirements: Vec<EnvRequirement>,
     /// Review and update dates.
     pub dates: Vec<DateMention>,
@@ -62,6 +63,8 @@ pub struct Document {
     pub placeholders: Vec<Placeholder>,
     /// HTML comments (outside code), for suppression directives and explicit markers.
     pub html_comments: Vec<HtmlComment>,
+    /// Link targets defined by raw HTML (`<a name="x">`, `id="x"`), beside the headings'.
+    pub html_anchors: Vec<HtmlAnchor>,
     /// Only front matter and headings were read ([`parse_outline`]): a markdown file that
     /// is not a checklist, loaded from disk as a link target.
     pub outline: bool,
@@ -168,8 +171,10 @@ pub enum RefKind {
         value: Option<ItemStr>,
         strict: bool,
     },
-    /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`).
+    /// A file, folder or glob path as written (`.env.example`, `docs/operations/`, `migrations/*`),
+    /// without a `:line` or `:line:column` suffix (`src/main.rs:42` gives `src/main.rs`).
     /// One starting with `/` may be a URL route: the rules decide by checking the disk.
+    /// Home paths, MIME types, container images and header lists are none (see `refs`).
     Path { path: ItemStr },
 }
 
@@ -195,6 +200,10 @@ pub struct EnvRequirement {
     pub range: Range<usize>,
     pub task: Option<u32>,
     pub row: Option<u32>,
+    /// False for a code span whose name is not strict (`DEBUG=false`, `FOO=bar`): like a
+    /// non-strict [`RefKind::EnvVar`], it counts only when some config file defines the
+    /// name. A fenced env block's lines are strict, whatever their names.
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,6 +230,15 @@ pub struct Placeholder {
     pub range: Range<usize>,
 }
 
+/// An `id` (any element) or `name` (`<a>`) attribute of raw HTML: GitHub keeps it, so
+/// `#x` links to it as to a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlAnchor {
+    pub id: ItemStr,
+    /// Range of the attribute's value.
+    pub range: Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlComment {
     /// Text between `<!--` and `-->`, trimmed.
@@ -239,10 +257,15 @@ impl Document {
             .map(|(i, _)| i)
     }
 
+    /// Whether `#anchor` leads somewhere: a heading, or an anchor defined by HTML.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.headings
-            .iter()
-            .any(|h| h.anchor.eq_ignore_ascii_case(anchor))
+        self.anchors().any(|a| a.eq_ignore_ascii_case(anchor))
+    }
+
+    /// Every link target of the document: headings' anchors, then HTML's.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        let headings = self.headings.iter().map(|h| h.anchor.as_str());
+        headings.chain(self.html_anchors.iter().map(|a| a.id.as_str()))
     }
 }
 

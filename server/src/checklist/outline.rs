@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::anchors::Slugger;
 use super::lines::trim_end;
-use super::parse::{finish_sections, OPTIONS};
+use super::parse::{finish_sections, push_html_anchors, OPTIONS};
 use super::{front_matter, Document, Heading};
 
 /// Parses only the front matter and the headings of a markdown document; every other list
@@ -30,6 +30,11 @@ pub fn parse_outline(text: &str) -> Document {
     let mut open: Option<(std::ops::Range<usize>, u8, Option<String>, String)> = None;
     for (event, r) in Parser::new_ext(&text[base..], OPTIONS).into_offset_iter() {
         match event {
+            // Anchors defined by HTML are link targets too, as in `parse`.
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                let range = (r.start + base).min(text.len())..(r.end + base).min(text.len());
+                push_html_anchors(text, range, &mut doc.html_anchors);
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let range = (r.start + base).min(text.len())..(r.end + base).min(text.len());
                 open = Some((range, level as u8, id.map(|s| s.to_string()), String::new()));
@@ -70,6 +75,7 @@ pub fn parse_outline(text: &str) -> Document {
     }
     finish_sections(&mut doc.headings, text.len());
     doc.headings.shrink_to_fit();
+    doc.html_anchors.shrink_to_fit();
     doc
 }
 
@@ -81,6 +87,7 @@ mod tests {
         let whole = super::super::parse(text);
         let outline = parse_outline(text);
         assert_eq!(outline.headings, whole.headings, "{text:?}");
+        assert_eq!(outline.html_anchors, whole.html_anchors, "{text:?}");
         assert_eq!(
             format!("{:?}", outline.front_matter),
             format!("{:?}", whole.front_matter),
@@ -101,5 +108,8 @@ mod tests {
         same_outline("# Crème brûlée 🚀 & co.\r\n\r\n## 日本語の見出し\r\n");
         same_outline("#\n\n# \n\n#5 not a heading\n\n###### six\n####### seven\n");
         same_outline("# Line  \nbreak\n\nA\\\nB\n===\n");
+        same_outline(
+            "<a name=\"x\"></a>\n\n# T <a id=\"y\"></a>\n\n<div id=\"z\">\n\n`<a id=\"no\">`\n",
+        );
     }
 }

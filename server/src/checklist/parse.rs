@@ -9,8 +9,8 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEn
 use super::anchors::Slugger;
 use super::lines::trim_end;
 use super::{
-    dates, env_blocks, front_matter, links, placeholders, refs, Document, EnvRequirement, Heading,
-    HtmlComment, LinkKind, RefKind, Reference, Task,
+    anchors, dates, env_blocks, front_matter, links, placeholders, refs, Document, EnvRequirement,
+    Heading, HtmlComment, LinkKind, RefKind, Reference, Task,
 };
 
 /// The GFM extensions GitHub renders checklists with.
@@ -208,6 +208,7 @@ impl<'t> Builder<'t> {
             Event::SoftBreak | Event::HardBreak => self.inline(" ", range),
             Event::InlineHtml(_) => {
                 self.inline("", range.clone());
+                push_html_anchors(self.text, range.clone(), &mut self.doc.html_anchors);
                 self.inline_html(range);
             }
             Event::Html(_)
@@ -277,6 +278,7 @@ impl<'t> Builder<'t> {
                 });
             }
             Tag::HtmlBlock => {
+                push_html_anchors(self.text, range.clone(), &mut self.doc.html_anchors);
                 self.html_comments_in(range);
                 self.stack.push(Block::Other);
             }
@@ -656,10 +658,12 @@ impl<'t> Builder<'t> {
         task: Option<usize>,
         row: Option<usize>,
     ) {
+        // Non-strict names (`DEBUG=false`) are kept too: whether a config file defines
+        // them is the rules' business, as for references (`PORT`).
         if let RefKind::EnvVar {
             name,
             value: Some(value),
-            strict: true,
+            strict,
         } = kind
         {
             let value = (!env_blocks::is_placeholder_value(value)).then(|| value.clone());
@@ -669,6 +673,7 @@ impl<'t> Builder<'t> {
                 range,
                 task: task.map(|t| t as u32),
                 row: row.map(|r| r as u32),
+                strict: *strict,
             });
         }
     }
@@ -795,6 +800,7 @@ impl<'t> Builder<'t> {
                 range: content.start + a.range.start..content.start + a.range.end,
                 task: task.map(|t| t as u32),
                 row: None,
+                strict: true,
             });
         }
     }
@@ -822,6 +828,7 @@ impl<'t> Builder<'t> {
             dates: exact(&mut d.dates),
             placeholders: exact(&mut d.placeholders),
             html_comments: exact(&mut d.html_comments),
+            html_anchors: exact(&mut d.html_anchors),
             outline: std::mem::take(&mut d.outline),
         };
         masked.clear();
@@ -915,6 +922,19 @@ pub(crate) fn is_collapsed(text: &str) -> bool {
         expected = end + 1;
     }
     text.is_empty() || expected == text.len() + 1
+}
+
+/// The anchors raw HTML in `range` of `text` defines (a block, or one inline tag).
+pub(super) fn push_html_anchors(text: &str, range: Range<usize>, out: &mut Vec<super::HtmlAnchor>) {
+    let Some(html) = text.get(range.clone()) else {
+        return;
+    };
+    anchors::html_ids(html, |r| {
+        out.push(super::HtmlAnchor {
+            id: super::shared::share(&html[r.clone()]),
+            range: range.start + r.start..range.start + r.end,
+        })
+    });
 }
 
 /// Section ends (next heading of the same or higher level) and parents.

@@ -116,7 +116,26 @@ fn inside_any(ranges: &[Range<usize>], pos: usize) -> bool {
     ranges[..idx].iter().rev().take(8).any(|r| r.contains(&pos))
 }
 
-/// `[Name]`, `[Your Company]`, `[DATE]`; not `[ ]`, `[x]`, `[-]`, `[]`, `[^1]`, `[1]`, `[!NOTE]`.
+/// Bracketed words that label an item rather than leave a blank (`Rate limits [Optional]`),
+/// compared ignoring case. Like [`UPPER_HTML`] for angles: the shape alone cannot tell them
+/// from `[Name]`.
+const BRACKET_LABELS: &[&[u8]] = &[
+    b"Optional",
+    b"Required",
+    b"Recommended",
+    b"Deprecated",
+    b"WIP",
+    b"Beta",
+    b"Alpha",
+    b"Experimental",
+    b"Draft",
+    b"Preview",
+    b"Stable",
+    b"Breaking",
+];
+
+/// `[Name]`, `[Your Company]`, `[DATE]`; not `[ ]`, `[x]`, `[-]`, `[]`, `[^1]`, `[1]`,
+/// `[!NOTE]`, nor a label ([`BRACKET_LABELS`]: `[Optional]`, `[WIP]`).
 fn bracket(b: &[u8], i: usize) -> Option<Range<usize>> {
     if i > 0
         && (matches!(b[i - 1], b'!' | b']' | b'\\' | b'[' | b'_')
@@ -145,7 +164,8 @@ fn bracket(b: &[u8], i: usize) -> Option<Range<usize>> {
             || c >= 0x80
             || matches!(c, b' ' | b'-' | b'_' | b'/' | b'.' | b'\'' | b'&')
     });
-    ok.then_some(i..end)
+    let label = BRACKET_LABELS.iter().any(|l| l.eq_ignore_ascii_case(inner));
+    (ok && !label).then_some(i..end)
 }
 
 const UPPER_HTML: &[&[u8]] = &[
@@ -279,6 +299,14 @@ mod tests {
     fn ignores_look_alikes() {
         assert!(texts("**bold** and __strong__ and snake_case_words and __init__.py").is_empty());
         assert!(texts("[ ] [x] [X] [-] [] [^1] [1] [!NOTE] a[i]").is_empty());
+        assert!(
+            texts("Rate limits [Optional], audit log [REQUIRED], v1 API [Deprecated]").is_empty()
+        );
+        assert!(texts("[WIP] tracing, [Beta] exports, [draft]").is_empty());
+        assert_eq!(
+            texts("[Optional feature name]"),
+            ["[Optional feature name]"]
+        );
         assert!(texts("<br> <details> <img src=x> <a href=\"y\"> <B>").is_empty());
         assert!(texts("TBDs, ATBA, TODO: later").is_empty());
         assert!(texts("see [docs](x.md) or [ref][1]").is_empty());

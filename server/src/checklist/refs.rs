@@ -1,6 +1,8 @@
 //! What a code span refers to: an env var (`JWT_SECRET`, `PORT`, `API_KEY_ENABLED=true`)
 //! or a path (`.env.example`, `docs/operations/`, `migrations/*`, `/healthz`).
 
+mod not_paths;
+
 use super::RefKind;
 
 /// `[A-Z][A-Z0-9]*(_[A-Z0-9]+)+`: clearly an env var name.
@@ -78,9 +80,11 @@ pub fn classify(content: &str) -> Option<RefKind> {
             strict: is_strict_env_name(name),
         });
     }
-    if is_path(content) {
+    // `src/main.rs:42` is evidence that `src/main.rs` exists.
+    let path = not_paths::strip_line_suffix(content);
+    if is_path(path) {
         return Some(RefKind::Path {
-            path: super::shared::share(content),
+            path: super::shared::share(path),
         });
     }
     None
@@ -255,7 +259,7 @@ pub fn is_path(s: &str) -> bool {
     if s.starts_with("www.") || memchr::memchr_iter(b'/', b).any(|i| b.get(i + 1) == Some(&b'/')) {
         return false;
     }
-    if !s.bytes().any(|b| b.is_ascii_alphanumeric()) {
+    if !s.bytes().any(|b| b.is_ascii_alphanumeric()) || not_paths::is_not_a_path(s) {
         return false;
     }
     let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
@@ -451,8 +455,29 @@ mod tests {
             "docs//x.md",
             "file:///x.md",
             "notes.xyz",
+            "~/.ssh/config",
+            "application/json",
+            "text/plain",
+            "ghcr.io/org/app:1.2",
+            "nginx:1.25",
+            "X-Request-ID/X-Trace-ID",
         ] {
             assert!(!path(p), "{p} should not be a path");
         }
+    }
+
+    #[test]
+    fn a_line_suffix_leaves_the_path() {
+        let path_of = |s: &str| match classify(s) {
+            Some(RefKind::Path { path }) => Some(path.to_string()),
+            _ => None,
+        };
+        assert_eq!(path_of("src/main.rs:42").as_deref(), Some("src/main.rs"));
+        assert_eq!(path_of("src/main.rs:42:7").as_deref(), Some("src/main.rs"));
+        assert_eq!(path_of("Dockerfile:3").as_deref(), Some("Dockerfile"));
+        assert_eq!(path_of(".env.example:2").as_deref(), Some(".env.example"));
+        assert_eq!(path_of("localhost:5000"), None);
+        assert_eq!(path_of("127.0.0.1:8080"), None);
+        assert_eq!(path_of("ghcr.io/org/app:1.2"), None);
     }
 }

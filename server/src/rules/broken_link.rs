@@ -57,14 +57,15 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| s.to_string()))
 }
 
-/// Anchors of a markdown file of the workspace, by its path; None when not markdown.
+/// Anchors of a markdown file of the workspace (its headings', and those its HTML
+/// defines), by its path; None when not markdown.
 fn anchors_of<'a>(cx: &'a ChecklistCx, path: &str) -> Option<Vec<&'a str>> {
     let doc = if path == cx.path {
         Some(cx.doc)
     } else {
         cx.ws.file(path)?.document()
     }?;
-    Some(doc.headings.iter().map(|h| h.anchor.as_str()).collect())
+    Some(doc.anchors().collect())
 }
 
 impl Rule for BrokenLink {
@@ -86,6 +87,14 @@ impl Rule for BrokenLink {
         for link in &cx.doc.links {
             // A `[text][label]` use is checked at its definition.
             if link.kind == LinkKind::Reference || !cx.in_view(link.range.start) {
+                continue;
+            }
+            // `[^1]: Some note` is a footnote on GitHub. Without the footnote extension
+            // (its events would change how items are read) pulldown-cmark takes it for a
+            // definition whose target is the note's first word. It stays one in the
+            // document: a definition applies to the whole text, which keeps re-parsing an
+            // edited stretch alone from being tried (see `checklist::incremental`).
+            if link.kind == LinkKind::Definition && link.text.starts_with('^') {
                 continue;
             }
             let target = link.target.trim();
@@ -337,6 +346,45 @@ mod tests {
             ],
         );
         assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn footnotes_are_no_link_definitions() {
+        let out = check(
+            "broken-link",
+            &[(
+                "readiness.md",
+                "# R\n\nBackups are tested.[^1] Restores too.[^note]\n\n[^1]: Some footnote text\n\n[^note]: Footnote\n\n[^2]: \"quoted\"\n\n[real]: missing.md\n",
+            )],
+        );
+        assert_eq!(
+            out,
+            ["readiness.md:11: link target `missing.md` does not exist (missing.md is missing)"]
+        );
+    }
+
+    #[test]
+    fn anchors_defined_by_html_are_link_targets() {
+        let out = check(
+            "broken-link",
+            &[
+                (
+                    "docs/readiness.md",
+                    "# R\n\n<a name=\"top\"></a>\n\n- [ ] [a](other.md#legacy) [b](other.md#inline-anchor) [c](other.md#block-id) [d](#top)\n- [ ] [e](other.md#nope) [f](other.md#commented)\n",
+                ),
+                (
+                    "docs/other.md",
+                    "# Other\n\n<a name=\"legacy\"></a>\nSome text <a id=\"inline-anchor\">here</a>.\n\n<div id=\"block-id\">x</div>\n\n<!-- <a name=\"commented\"></a> -->\n\n`<a id=\"nope\">`\n",
+                ),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                "docs/readiness.md:6: heading `#nope` does not exist in docs/other.md",
+                "docs/readiness.md:6: heading `#commented` does not exist in docs/other.md",
+            ]
+        );
     }
 
     #[test]

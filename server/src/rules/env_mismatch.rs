@@ -183,6 +183,24 @@ mod tests {
     }
 
     #[test]
+    fn a_name_without_underscore_counts_when_a_config_defines_it() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/go-live.md", "- [x] `DEBUG=false`\n- [x] `FOO=bar`\n"),
+                (".env.production", "DEBUG=true\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `DEBUG` is `true` in this production config, but docs/go-live.md:1 requires `false`",
+                "docs/go-live.md:1: .env.production sets `DEBUG` to `true`, not `false`",
+            ]
+        );
+    }
+
+    #[test]
     fn a_service_checklist_constrains_only_its_own_service() {
         let out = check(
             "env-mismatch",

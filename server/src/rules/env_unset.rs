@@ -52,7 +52,9 @@ impl Rule for EnvUnset {
             }
         }
         for req in &cx.doc.env_requirements {
-            if !cx.in_view(req.range.start) {
+            // `FOO=bar` in prose is an env var only if a config defines FOO: unmentioned,
+            // it is not one to report.
+            if !req.strict || !cx.in_view(req.range.start) {
                 continue;
             }
             let done = req
@@ -161,7 +163,7 @@ mod tests {
         let out = check_full(
             "env-unset",
             &[
-                ("readiness.md", "- [x] Set `SENTRY_DSN`\n- [ ] Set `PPROF_ENABLED=false` and `LOG_LEVEL`\n- [ ] `PORT` is 3000\n"),
+                ("readiness.md", "- [x] Set `SENTRY_DSN`\n- [ ] Set `PPROF_ENABLED=false` and `LOG_LEVEL`\n- [ ] `PORT` is 3000\n- [x] `FOO=bar`, `DEBUG=false`\n"),
                 (".env.example", "LOG_LEVEL=\n"),
             ],
         );

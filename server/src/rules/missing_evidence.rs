@@ -126,6 +126,37 @@ mod tests {
     }
 
     #[test]
+    fn line_suffixes_resolve_to_the_file() {
+        let out = check(
+            "missing-evidence",
+            &[
+                (
+                    "docs/go-live.md",
+                    "- [x] `src/main.rs:42` `src/main.rs:42:7` `Dockerfile:3`\n- [x] `src/gone.rs:10`\n",
+                ),
+                ("src/main.rs", ""),
+                ("Dockerfile", "FROM alpine\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            ["docs/go-live.md:2: `src/gone.rs` is offered as evidence for a done item, but it does not exist"]
+        );
+    }
+
+    #[test]
+    fn spans_that_name_no_repository_file_are_no_evidence() {
+        let out = check(
+            "missing-evidence",
+            &[(
+                "docs/go-live.md",
+                "- [x] `application/json` `text/plain` `image/*`\n- [x] `ghcr.io/org/app:1.2` `nginx:1.25` `localhost:5000/app` `app@sha256:abc`\n- [x] `X-Request-ID/X-Trace-ID` `~/.ssh/config`\n",
+            )],
+        );
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
     fn paths_resolve_from_the_checklist_folder_the_root_and_globs() {
         let out = check(
             "missing-evidence",
