@@ -284,6 +284,62 @@ fn no_output_ever_holds_a_secret_value() {
     }
 }
 
+/// A git repository in a temporary folder holding `files`, all tracked.
+fn tracked_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    for args in [&["init", "-q"][..], &["add", "-A"]] {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    dir
+}
+
+/// Everything `readiness check` writes (stdout and stderr) for `dir` in `format`.
+fn check_all_out(dir: &Path, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args([
+            "check",
+            "--include-hints",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+        ])
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn a_quoted_compose_list_item_shows_four_characters() {
+    let dir = tracked_repo(&[
+        ("docs/readiness.md", "# Readiness\n"),
+        (
+            "docker-compose.prod.yml",
+            "services:\n  app:\n    environment:\n      - \"REDIS_PASSWORD=listQUOTEDSECRET\"\n",
+        ),
+    ]);
+    let human = check_all_out(dir.path(), "human");
+    assert!(
+        human.contains("4 |       - \"REDIS_PASSWORD=list************\""),
+        "{human}"
+    );
+}
+
 #[test]
 fn bad_settings_exit_2_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

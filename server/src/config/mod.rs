@@ -65,6 +65,20 @@ pub struct EnvDef {
     pub range: Range<usize>,
 }
 
+impl EnvDef {
+    /// Whether `value_range` includes the quotes: it does for `KEY="v"` and `KEY: "v"`, not
+    /// for a Compose list item `- "KEY=v"`, whose quotes wrap the whole item. (A single-quoted
+    /// list item whose value itself starts and ends with an escaped `''` reads as quoted.)
+    pub fn quotes_in_range(&self) -> bool {
+        let q = match self.quote {
+            Quote::None => return false,
+            Quote::Single => '\'',
+            Quote::Double => '"',
+        };
+        self.raw.len() >= 2 && self.raw.starts_with(q) && self.raw.ends_with(q)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvFileRef {
     /// The path as written in `env_file:`.

@@ -42,7 +42,7 @@ pub(crate) fn values_agree(required: &str, actual: &str) -> bool {
 /// The edit that sets a definition's value, keeping its quoting.
 pub(crate) fn set_value_edit(path: &str, def: &EnvDef, value: &str) -> FileEdit {
     let mut range = def.value_range.clone();
-    if def.quote != Quote::None && range.len() >= 2 {
+    if def.quotes_in_range() {
         range = range.start + 1..range.end - 1;
     }
     let text = match def.quote {
@@ -179,6 +179,31 @@ mod tests {
                 ".env.production:1: `DEV_AUTH_ENABLED` is `true` in this production config, but docs/readiness.md:2 requires `false`",
                 "docs/readiness.md:2: .env.production sets `DEV_AUTH_ENABLED` to `true`, not `false`",
             ]
+        );
+    }
+
+    /// The text after the fix that sets `name` to `value` in a one-definition `text`.
+    fn fixed(kind: crate::config::ConfigKind, text: &str, value: &str) -> String {
+        let config = crate::config::parse_config(kind, text);
+        let FileEdit::Replace {
+            range, text: new, ..
+        } = set_value_edit("f", &config.defs[0], value)
+        else {
+            panic!("a replacement");
+        };
+        let mut out = text.to_string();
+        out.replace_range(range, &new);
+        out
+    }
+
+    #[test]
+    fn the_fix_keeps_quotes() {
+        use crate::config::ConfigKind::{Compose, Dotenv};
+        assert_eq!(fixed(Dotenv, "A=\"debug\"\n", "info"), "A=\"info\"\n");
+        let list = "services:\n  a:\n    environment:\n      - \"LOG_LEVEL=debug\"\n";
+        assert_eq!(
+            fixed(Compose, list, "info"),
+            "services:\n  a:\n    environment:\n      - \"LOG_LEVEL=info\"\n"
         );
     }
 

@@ -170,17 +170,24 @@ pub fn mask_line(
             continue;
         }
         let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
+        // Quotes are kept too when the range holds them: they are not the value.
+        let quoted = usize::from(def.quotes_in_range());
         let skip = if start == def.value_range.start {
-            keep + usize::from(def.quote != crate::config::Quote::None)
+            keep + quoted
         } else {
             0
         };
-        let masked: String = out[s..e]
-            .chars()
-            .enumerate()
-            .map(|(i, c)| if i < skip { c } else { '*' })
-            .collect();
-        out.replace_range(s..e, &masked);
+        let to = if end == def.value_range.end {
+            e - quoted
+        } else {
+            e
+        };
+        let from = out[s..to]
+            .char_indices()
+            .nth(skip)
+            .map_or(to, |(i, _)| s + i);
+        let stars = "*".repeat(out[from..to].chars().count());
+        out.replace_range(from..to, &stars);
     }
     out
 }
@@ -290,6 +297,44 @@ mod tests {
             display_value("JWT_SECRET", "${{ secrets.JWT }}"),
             "${{ secrets.JWT }}"
         );
+    }
+
+    /// The last line of `text`, masked as snippets show it.
+    fn masked_last_line(kind: crate::config::ConfigKind, text: &str) -> String {
+        let config = crate::config::parse_config(kind, text);
+        let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+        let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+        mask_line(&config, &text[start..end], start..end)
+    }
+
+    #[test]
+    fn masked_lines_keep_four_characters_whatever_the_quoting() {
+        use crate::config::ConfigKind::{Compose, Dotenv};
+        let env = "services:\n  app:\n    environment:\n";
+        for (kind, text, masked) in [
+            (
+                Compose,
+                format!("{env}      - \"REDIS_PASSWORD=listQUOTEDSECRET\"\n"),
+                "      - \"REDIS_PASSWORD=list************\"",
+            ),
+            (
+                Compose,
+                format!("{env}      - REDIS_TOKEN=plainLISTSECRET\n"),
+                "      - REDIS_TOKEN=plai***********",
+            ),
+            (
+                Compose,
+                format!("{env}      REDIS_PASSWORD: \"mapQUOTEDSECRET\"\n"),
+                "      REDIS_PASSWORD: \"mapQ***********\"",
+            ),
+            (
+                Dotenv,
+                "JWT_SECRET='dotQUOTEDSECRET'\n".to_string(),
+                "JWT_SECRET='dotQ***********'",
+            ),
+        ] {
+            assert_eq!(masked_last_line(kind, &text), masked);
+        }
     }
 
     #[test]
