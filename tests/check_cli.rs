@@ -341,6 +341,33 @@ fn a_quoted_compose_list_item_shows_four_characters() {
 }
 
 #[test]
+fn numbers_flags_and_longer_words_are_no_secrets() {
+    let dir = tracked_repo(&[
+        ("docs/readiness.md", "# Readiness\n"),
+        ("readiness.toml", "[rules]\nmissing-section = \"off\"\n"),
+        (
+            ".env.production",
+            "ACCESS_TOKEN_TTL=900\nPASSWORD_MIN_LENGTH=12\nSECRET_ROTATION_DAYS=30\n\
+             API_KEY_ENABLED=1\nAPI_KEYS_ENABLED=Yes\nTOKENIZER_MODEL=bert-base-uncased\n\
+             GITHUBTOKEN=literal-value-EXAMPLE\n",
+        ),
+    ]);
+    let (v, code) = json(&[dir.path().to_str().unwrap()]);
+    let found: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "secret-in-repo")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        ["`GITHUBTOKEN` names a secret and has a literal value (`lite…`) in a file git tracks",]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn bad_settings_exit_2_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

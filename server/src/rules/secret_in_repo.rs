@@ -28,8 +28,10 @@ const SECRET_KEY_WORDS: &[&str] = &[
     "CLIENT_SECRET",
 ];
 
-/// Whether a variable name says it holds a secret: one of [`SECRET_KEY_WORDS`] anywhere in
-/// it, in any case.
+/// Whether a variable name says it holds a secret: one of [`SECRET_KEY_WORDS`], in any case,
+/// as whole words of the name (`DB_PASSWORD`, `ACCESS_TOKEN_TTL`, `x.client_secret`,
+/// `dbPassword`) or as its ending (`GITHUBTOKEN`, `apiKey`); not inside a longer word
+/// (`TOKENIZER_MODEL`, `SECRETARY`).
 pub fn secret_name(name: &str) -> bool {
     // Asked of every definition of every config file and of every value a message shows:
     // a `contains` per word set up a substring searcher for each, nine per name (99
@@ -48,13 +50,45 @@ pub fn secret_name(name: &str) -> bool {
         starts
     };
     let b = name.as_bytes();
+    // A word boundary before byte `j`: a separator (`_`, `-`, `.`...) on either side, or a
+    // lower-case letter followed by an upper-case one (camelCase).
+    let boundary = |j: usize| {
+        j == 0
+            || j == b.len()
+            || !b[j - 1].is_ascii_alphanumeric()
+            || !b[j].is_ascii_alphanumeric()
+            || (b[j - 1].is_ascii_lowercase() && b[j].is_ascii_uppercase())
+    };
     (0..b.len()).any(|i| {
         STARTS[usize::from(b[i])]
             && SECRET_KEY_WORDS.iter().any(|w| {
                 let w = w.as_bytes();
-                b[i..].len() >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w)
+                let end = i + w.len();
+                b[i..].len() >= w.len()
+                    && b[i..end].eq_ignore_ascii_case(w)
+                    && (end == b.len() || (boundary(i) && boundary(end)))
             })
     })
+}
+
+/// A number or a boolean word says how (`ACCESS_TOKEN_TTL=900`, `API_KEY_ENABLED=yes`), not
+/// what: no secret by its name alone.
+fn is_number_or_flag(value: &str) -> bool {
+    let v = value.trim();
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let number = digits.bytes().any(|c| c.is_ascii_digit())
+        && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && digits.bytes().filter(|&c| c == b'.').count() <= 1;
+    number
+        || ["true", "false", "yes", "no", "on", "off"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// Whether a value, under a name that says secret, is a literal secret: not a reference, a
+/// placeholder, a number or a flag.
+fn literal_secret(value: &str) -> bool {
+    !is_reference_or_placeholder(value) && !is_number_or_flag(value)
 }
 
 /// A value that points elsewhere or says "fill me in" is not a secret.
@@ -82,8 +116,6 @@ fn is_reference_or_placeholder(value: &str) -> bool {
             "example",
             "dummy",
             "test",
-            "false",
-            "true",
         ]
         .contains(&lower.as_str())
         || lower.starts_with("your-")
@@ -130,7 +162,7 @@ pub fn credential_format(value: &str) -> Option<&'static str> {
 
 /// Whether a definition's value should be treated as a secret wherever it is shown.
 pub fn looks_secret(name: &str, value: &str) -> bool {
-    credential_format(value).is_some() || (secret_name(name) && !is_reference_or_placeholder(value))
+    credential_format(value).is_some() || (secret_name(name) && literal_secret(value))
 }
 
 /// A value as it may appear in any output: secret-looking values masked to at most their
@@ -209,7 +241,7 @@ impl Rule for SecretInRepo {
         for def in &cx.config.defs {
             let why = match credential_format(&def.value) {
                 Some(format) => format!("holds what looks like {format}"),
-                None if secret_name(&def.name) && !is_reference_or_placeholder(&def.value) => {
+                None if secret_name(&def.name) && literal_secret(&def.value) => {
                     "names a secret and has a literal value".to_string()
                 }
                 None => continue,
@@ -247,8 +279,18 @@ mod tests {
         ] {
             assert!(secret_name(yes), "{yes}");
         }
-        for yes in ["passwd_hint", "TOKENIZER_MODEL", "apiKey"] {
-            assert!(secret_name(yes), "{yes}: a word anywhere in the name");
+        for yes in [
+            "passwd_hint",
+            "apiKey",
+            "dbPassword",
+            "ACCESS_TOKEN_TTL",
+            "GITHUBTOKEN",
+            "APITOKEN",
+        ] {
+            assert!(
+                secret_name(yes),
+                "{yes}: a whole word of the name, or its ending"
+            );
         }
         for yes in [
             "SECRET",
@@ -275,6 +317,39 @@ mod tests {
         ] {
             assert!(!secret_name(no), "{no}");
         }
+        for no in [
+            "TOKENIZER_MODEL",
+            "SECRETARY_EMAIL",
+            "PASSWORDLESS_LOGIN",
+            "tokenizer",
+        ] {
+            assert!(!secret_name(no), "{no}: a word inside a longer one");
+        }
+    }
+
+    #[test]
+    fn numbers_and_flags_are_no_secret_by_name_alone() {
+        for (name, value) in [
+            ("ACCESS_TOKEN_TTL", "900"),
+            ("PASSWORD_MIN_LENGTH", "12"),
+            ("SECRET_ROTATION_DAYS", "30"),
+            ("TOKEN_RATIO", "-0.5"),
+            ("API_KEY_ENABLED", "1"),
+            ("API_KEY_ENABLED", "YES"),
+            ("API_KEY_ENABLED", "Off"),
+            ("API_KEY_ENABLED", "true"),
+        ] {
+            assert!(!looks_secret(name, value), "{name}={value}");
+        }
+        assert!(looks_secret("DB_PASSWORD", "12345678x"));
+        assert!(
+            looks_secret("DB_PASSWORD", "1.2.3"),
+            "a version-like string is no number"
+        );
+        assert!(
+            looks_secret("RETRIES", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "a credential format counts whatever the name"
+        );
     }
 
     #[test]
@@ -342,7 +417,9 @@ mod tests {
         let out = check_in_git(
             "secret-in-repo",
             &[
-                (".env.production", "JWT_SECRET=s3cr3t-value-123\nLOG_LEVEL=info\nDB_PASSWORD=\nAPI_KEY=${API_KEY}\n"),
+                (".env.production", "JWT_SECRET=s3cr3t-value-123\nLOG_LEVEL=info\nDB_PASSWORD=\nAPI_KEY=${API_KEY}\n\
+                    ACCESS_TOKEN_TTL=900\nPASSWORD_MIN_LENGTH=12\nSECRET_ROTATION_DAYS=30\nAPI_KEY_ENABLED=yes\n\
+                    TOKENIZER_MODEL=bert-base-uncased\nGITHUBTOKEN=literal-value-1\nSIGNING_KEY=literal-value-2\n"),
                 (".env.example", "JWT_SECRET=s3cr3t-value-123\n"),
                 ("deploy/app.yaml", "env:\n  - name: AWS_KEY_ID\n    value: AKIAIOSFODNN7EXAMPLE\n"),
             ],
@@ -353,6 +430,7 @@ mod tests {
             out,
             [
                 ".env.production:1: `JWT_SECRET` names a secret and has a literal value (`s3cr…`) in a file git tracks",
+                ".env.production:10: `GITHUBTOKEN` names a secret and has a literal value (`lite…`) in a file git tracks",
                 "deploy/app.yaml:3: `AWS_KEY_ID` holds what looks like an AWS access key id (`AKIA…`) in a file git tracks",
             ]
         );
