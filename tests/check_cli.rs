@@ -341,6 +341,29 @@ fn a_quoted_compose_list_item_shows_four_characters() {
 }
 
 #[test]
+fn env_mismatch_compares_an_interpolation_by_its_default() {
+    let dir = tracked_repo(&[
+        (
+            "docs/go-live.md",
+            "# Go live\n\n- [x] `FEATURE_X=off`\n- [x] `FEATURE_Y=off`\n",
+        ),
+        (
+            ".env.production",
+            "FEATURE_X=${FEATURE_X:-on}\nFEATURE_Y=${FEATURE_Y}\n",
+        ),
+    ]);
+    let human = check_all_out(dir.path(), "human");
+    assert!(
+        human.contains("error[env-mismatch]: `FEATURE_X` is `on` (its `${…}` default) in this production config"),
+        "{human}"
+    );
+    assert!(
+        !human.contains("`FEATURE_Y`"),
+        "no default, not known: {human}"
+    );
+}
+
+#[test]
 fn numbers_flags_and_longer_words_are_no_secrets() {
     let dir = tracked_repo(&[
         ("docs/readiness.md", "# Readiness\n"),
