@@ -325,6 +325,29 @@ fn check_all_out(dir: &Path, format: &str) -> String {
 }
 
 #[test]
+fn env_mismatch_masks_secret_values_in_every_output() {
+    let dir = tracked_repo(&[
+        (
+            "docs/go-live.md",
+            "# Go live\n\n- [x] `REDIS_URL=redis://redis:6379`\n- [x] `SIGNING_KEY=abc`\n",
+        ),
+        (
+            ".env.production",
+            "REDIS_URL=redis://:NotARealRedisPwEXAMPLE@redis:6379\n\
+             SIGNING_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        ),
+    ]);
+    for format in ["human", "json", "sarif", "github"] {
+        let all = check_all_out(dir.path(), format);
+        for secret in ["NotARealRedisPw", "wJalrXUtnFEMI/K7MDENG"] {
+            assert!(!all.contains(secret), "{format} leaks {secret}:\n{all}");
+        }
+        assert!(all.contains("redis://:****@redis:6379"), "{format}:\n{all}");
+        assert!(all.contains("wJal…"), "{format}:\n{all}");
+    }
+}
+
+#[test]
 fn a_quoted_compose_list_item_shows_four_characters() {
     let dir = tracked_repo(&[
         ("docs/readiness.md", "# Readiness\n"),

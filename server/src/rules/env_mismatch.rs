@@ -213,6 +213,26 @@ mod tests {
     }
 
     #[test]
+    fn secret_values_are_masked_on_both_sides() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/go-live.md", "# R\n- [x] `REDIS_URL=redis://redis:6379`\n- [x] `SIGNING_KEY=abc`\n"),
+                (".env.production", "REDIS_URL=redis://:Sup3rS3cretEXAMPLE@redis:6379\nSIGNING_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `REDIS_URL` is `redis://:****@redis:6379` in this production config, but docs/go-live.md:2 requires `redis://redis:6379`",
+                ".env.production:2: `SIGNING_KEY` is `wJal…` in this production config, but docs/go-live.md:3 requires `****`",
+                "docs/go-live.md:2: .env.production sets `REDIS_URL` to `redis://:****@redis:6379`, not `redis://redis:6379`",
+                "docs/go-live.md:3: .env.production sets `SIGNING_KEY` to `wJal…`, not `****`",
+            ]
+        );
+    }
+
+    #[test]
     fn an_interpolation_compares_by_its_default_or_not_at_all() {
         let out = check(
             "env-mismatch",

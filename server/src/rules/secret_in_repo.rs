@@ -5,7 +5,9 @@
 
 use super::{ConfigCx, Rule, RuleInfo};
 use crate::config::Profile;
+use crate::config::Resolved;
 use crate::model::{Finding, Severity};
+use std::ops::Range;
 
 pub struct SecretInRepo;
 
@@ -69,6 +71,13 @@ pub fn secret_name(name: &str) -> bool {
                     && (end == b.len() || (boundary(i) && boundary(end)))
             })
     })
+}
+
+/// Whether a name is shown masked though it is no reason to report a secret on its own:
+/// `SIGNING_KEY`, `ENCRYPTION_KEY` (and `CACHE_KEY`, which costs nothing to mask).
+fn key_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() > 4 && b[b.len() - 4..].eq_ignore_ascii_case(b"_KEY")
 }
 
 /// A number or a boolean word says how (`ACCESS_TOKEN_TTL=900`, `API_KEY_ENABLED=yes`), not
@@ -160,22 +169,49 @@ pub fn credential_format(value: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether a definition's value should be treated as a secret wherever it is shown.
+/// Whether a definition's value should be treated as a secret wherever it is shown. Wider
+/// than what the rule reports: names ending in `_KEY` too, and the default of a
+/// `${NAME:-default}` (a default is as committed as any literal).
 pub fn looks_secret(name: &str, value: &str) -> bool {
-    credential_format(value).is_some() || (secret_name(name) && literal_secret(value))
+    let value = match crate::config::interpolated(value) {
+        Resolved::Default(default) => default,
+        _ => value,
+    };
+    credential_format(value).is_some()
+        || ((secret_name(name) || key_name(name)) && literal_secret(value))
+}
+
+/// The byte range of the password in a URL's userinfo (`scheme://user:PASSWORD@host`), if
+/// it has one. `text` may be a raw value, quotes and all: only what lies between `://` and
+/// the `@` of the authority counts.
+fn url_password(text: &str) -> Option<Range<usize>> {
+    let authority_start = text.find("://")? + 3;
+    let authority_len = text[authority_start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(text.len() - authority_start);
+    let authority = &text[authority_start..authority_start + authority_len];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let colon = userinfo.find(':')?;
+    let start = authority_start + colon + 1;
+    let end = authority_start + userinfo.len();
+    (start < end).then_some(start..end)
 }
 
 /// A value as it may appear in any output: secret-looking values masked to at most their
-/// first four characters.
+/// first four characters, and the password of a URL (`redis://:****@redis:6379`) always
+/// masked, the rest of the URL kept so a difference still shows.
 pub fn display_value(name: &str, value: &str) -> String {
-    if !looks_secret(name, value) {
-        return value.to_string();
+    if looks_secret(name, value) {
+        let chars = value.chars().count();
+        return if chars <= 8 {
+            "****".to_string()
+        } else {
+            format!("{}…", value.chars().take(4).collect::<String>())
+        };
     }
-    let chars = value.chars().count();
-    if chars <= 8 {
-        "****".to_string()
-    } else {
-        format!("{}…", value.chars().take(4).collect::<String>())
+    match url_password(value) {
+        Some(password) => format!("{}****{}", &value[..password.start], &value[password.end..]),
+        None => value.to_string(),
     }
 }
 
@@ -189,9 +225,6 @@ pub fn mask_line(
 ) -> String {
     let mut out = line.to_string();
     for def in &config.defs {
-        if !looks_secret(&def.name, &def.value) {
-            continue;
-        }
         let start = def.value_range.start.max(line_range.start);
         let end = def.value_range.end.min(line_range.end);
         if start >= end {
@@ -201,25 +234,33 @@ pub fn mask_line(
         if !out.is_char_boundary(s) || !out.is_char_boundary(e) {
             continue;
         }
-        let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
-        // Quotes are kept too when the range holds them: they are not the value.
-        let quoted = usize::from(def.quotes_in_range());
-        let skip = if start == def.value_range.start {
-            keep + quoted
+        // The characters of this line's part of the value to mask.
+        let masked = if looks_secret(&def.name, &def.value) {
+            let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
+            // Quotes are kept too when the range holds them: they are not the value.
+            let quoted = usize::from(def.quotes_in_range());
+            let skip = if start == def.value_range.start {
+                keep + quoted
+            } else {
+                0
+            };
+            let to = if end == def.value_range.end {
+                e - quoted
+            } else {
+                e
+            };
+            let from = out[s..to]
+                .char_indices()
+                .nth(skip)
+                .map_or(to, |(i, _)| s + i);
+            from..to
+        } else if let Some(password) = url_password(&out[s..e]) {
+            s + password.start..s + password.end
         } else {
-            0
+            continue;
         };
-        let to = if end == def.value_range.end {
-            e - quoted
-        } else {
-            e
-        };
-        let from = out[s..to]
-            .char_indices()
-            .nth(skip)
-            .map_or(to, |(i, _)| s + i);
-        let stars = "*".repeat(out[from..to].chars().count());
-        out.replace_range(from..to, &stars);
+        let stars = "*".repeat(out[masked.clone()].chars().count());
+        out.replace_range(masked, &stars);
     }
     out
 }
@@ -374,6 +415,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn key_names_and_interpolation_defaults_are_shown_masked() {
+        for (name, value, shown) in [
+            (
+                "SIGNING_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "wJal…",
+            ),
+            ("encryption_key", "abc", "****"),
+            ("API_KEY_ENABLED", "true", "true"),
+            ("KEY", "plain", "plain"),
+            ("JWT_SECRET", "${JWT_SECRET:-s3cr3t-value-123}", "${JW…"),
+            ("JWT_SECRET", "${JWT_SECRET}", "${JWT_SECRET}"),
+        ] {
+            assert_eq!(display_value(name, value), shown, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn a_url_password_is_masked_whatever_the_name() {
+        assert_eq!(
+            display_value("REDIS_URL", "redis://:Sup3rS3cretEXAMPLE@redis:6379"),
+            "redis://:****@redis:6379"
+        );
+        assert_eq!(
+            display_value("DATABASE_URL", "postgres://app:pw@db/app?sslmode=require"),
+            "postgres://app:****@db/app?sslmode=require"
+        );
+        for plain in [
+            "redis://redis:6379",
+            "postgres://app@db/app",
+            "https://example.com/a:b@c",
+            "postgres://app:@db/app",
+        ] {
+            assert_eq!(display_value("DATABASE_URL", plain), plain);
+        }
+    }
+
     /// The last line of `text`, masked as snippets show it.
     fn masked_last_line(kind: crate::config::ConfigKind, text: &str) -> String {
         let config = crate::config::parse_config(kind, text);
@@ -406,6 +485,11 @@ mod tests {
                 Dotenv,
                 "JWT_SECRET='dotQUOTEDSECRET'\n".to_string(),
                 "JWT_SECRET='dotQ***********'",
+            ),
+            (
+                Dotenv,
+                "REDIS_URL=\"redis://:Sup3rS3cretEXAMPLE@redis:6379\"\n".to_string(),
+                "REDIS_URL=\"redis://:******************@redis:6379\"",
             ),
         ] {
             assert_eq!(masked_last_line(kind, &text), masked);
