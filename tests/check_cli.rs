@@ -399,6 +399,135 @@ fn no_output_ever_holds_a_secret_value() {
     }
 }
 
+/// A git repository in a temporary folder holding `files`, all tracked.
+fn tracked_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    for args in [&["init", "-q"][..], &["add", "-A"]] {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    dir
+}
+
+/// Everything `readiness check` writes (stdout and stderr) for `dir` in `format`.
+fn check_all_out(dir: &Path, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args([
+            "check",
+            "--include-hints",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+        ])
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn env_mismatch_masks_secret_values_in_every_output() {
+    let dir = tracked_repo(&[
+        (
+            "docs/go-live.md",
+            "# Go live\n\n- [x] `REDIS_URL=redis://redis:6379`\n- [x] `SIGNING_KEY=abc`\n",
+        ),
+        (
+            ".env.production",
+            "REDIS_URL=redis://:NotARealRedisPwEXAMPLE@redis:6379\n\
+             SIGNING_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        ),
+    ]);
+    for format in ["human", "json", "sarif", "github"] {
+        let all = check_all_out(dir.path(), format);
+        for secret in ["NotARealRedisPw", "wJalrXUtnFEMI/K7MDENG"] {
+            assert!(!all.contains(secret), "{format} leaks {secret}:\n{all}");
+        }
+        assert!(all.contains("redis://:****@redis:6379"), "{format}:\n{all}");
+        assert!(all.contains("wJal…"), "{format}:\n{all}");
+    }
+}
+
+#[test]
+fn a_quoted_compose_list_item_shows_four_characters() {
+    let dir = tracked_repo(&[
+        ("docs/readiness.md", "# Readiness\n"),
+        (
+            "docker-compose.prod.yml",
+            "services:\n  app:\n    environment:\n      - \"REDIS_PASSWORD=listQUOTEDSECRET\"\n",
+        ),
+    ]);
+    let human = check_all_out(dir.path(), "human");
+    assert!(
+        human.contains("4 |       - \"REDIS_PASSWORD=list************\""),
+        "{human}"
+    );
+}
+
+#[test]
+fn env_mismatch_compares_an_interpolation_by_its_default() {
+    let dir = tracked_repo(&[
+        (
+            "docs/go-live.md",
+            "# Go live\n\n- [x] `FEATURE_X=off`\n- [x] `FEATURE_Y=off`\n",
+        ),
+        (
+            ".env.production",
+            "FEATURE_X=${FEATURE_X:-on}\nFEATURE_Y=${FEATURE_Y}\n",
+        ),
+    ]);
+    let human = check_all_out(dir.path(), "human");
+    assert!(
+        human.contains("error[env-mismatch]: `FEATURE_X` is `on` (its `${…}` default) in this production config"),
+        "{human}"
+    );
+    assert!(
+        !human.contains("`FEATURE_Y`"),
+        "no default, not known: {human}"
+    );
+}
+
+#[test]
+fn numbers_flags_and_longer_words_are_no_secrets() {
+    let dir = tracked_repo(&[
+        ("docs/readiness.md", "# Readiness\n"),
+        ("readiness.toml", "[rules]\nmissing-section = \"off\"\n"),
+        (
+            ".env.production",
+            "ACCESS_TOKEN_TTL=900\nPASSWORD_MIN_LENGTH=12\nSECRET_ROTATION_DAYS=30\n\
+             API_KEY_ENABLED=1\nAPI_KEYS_ENABLED=Yes\nTOKENIZER_MODEL=bert-base-uncased\n\
+             GITHUBTOKEN=literal-value-EXAMPLE\n",
+        ),
+    ]);
+    let (v, code) = json(&[dir.path().to_str().unwrap()]);
+    let found: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "secret-in-repo")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        ["`GITHUBTOKEN` names a secret and has a literal value (`lite…`) in a file git tracks",]
+    );
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn bad_settings_exit_2_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@ use super::secret_in_repo::display_value;
 use super::{ChecklistCx, Rule, RuleInfo};
 use foldhash::{HashMap, HashMapExt};
 
-use crate::config::{EnvDef, Profile, Quote};
+use crate::config::{EnvDef, Profile, Quote, Resolved};
 use crate::model::{FileEdit, Finding, Fix, Related, Severity};
 use crate::workspace::DefSite;
 
@@ -39,11 +39,30 @@ pub(crate) fn values_agree(required: &str, actual: &str) -> bool {
     }
 }
 
-/// The edit that sets a definition's value, keeping its quoting.
+/// The value a production definition compares by: its `${NAME:-default}` default (and
+/// whether it is one), or none when only the environment running the file knows it.
+fn compared_value(def: &EnvDef) -> Option<(&str, bool)> {
+    match def.resolved() {
+        Resolved::Literal(v) => Some((v, false)),
+        Resolved::Default(v) => Some((v, true)),
+        Resolved::Unknown => None,
+    }
+}
+
+/// The edit that sets a definition's value, keeping its quoting, and for a
+/// `${NAME:-default}` setting the default, so the environment can still override it.
 pub(crate) fn set_value_edit(path: &str, def: &EnvDef, value: &str) -> FileEdit {
     let mut range = def.value_range.clone();
-    if def.quote != Quote::None && range.len() >= 2 {
+    if def.quotes_in_range() {
         range = range.start + 1..range.end - 1;
+    }
+    if let Resolved::Default(default) = def.resolved() {
+        // Only where the file spells the value as read (no escapes to shift offsets).
+        let offset = range.start - def.value_range.start;
+        if def.raw.get(offset..offset + range.len()) == Some(def.value.as_str()) {
+            // The default ends right before the closing `}`.
+            range = range.end - 1 - default.len()..range.end - 1;
+        }
     }
     let text = match def.quote {
         Quote::Double => value.replace('\\', "\\\\").replace('"', "\\\""),
@@ -85,7 +104,8 @@ impl Rule for EnvMismatch {
                         .filter(|site| site.profile == Profile::Production)
                         .filter_map(|site| {
                             let def = site.def()?;
-                            (!values_agree(required, &def.value)).then_some((site, def))
+                            let (actual, _) = compared_value(def)?;
+                            (!values_agree(required, actual)).then_some((site, def))
                         })
                         .collect()
                 });
@@ -96,7 +116,17 @@ impl Rule for EnvMismatch {
             // credential formats.
             let wanted = display_value(&req.name, required);
             for &(site, def) in sites.iter() {
-                let shown = display_value(&req.name, &def.value);
+                // Backticks included: a default says so after its value.
+                let shown = match compared_value(def) {
+                    Some((actual, true)) => {
+                        format!(
+                            "`{}` (its `${{…}}` default)",
+                            display_value(&req.name, actual)
+                        )
+                    }
+                    Some((actual, false)) => format!("`{}`", display_value(&req.name, actual)),
+                    None => continue,
+                };
                 let line = cx.lines.line_of(req.range.start) + 1;
                 let fix = cx.fixes.then(|| Fix {
                     title: format!("Set {}={wanted} in {}", req.name, site.path),
@@ -109,7 +139,7 @@ impl Rule for EnvMismatch {
                         &site.path,
                         def.value_range.clone(),
                         format_args!(
-                            "`{}` is `{shown}` in this production config, but {}:{line} requires `{wanted}`",
+                            "`{}` is {shown} in this production config, but {}:{line} requires `{wanted}`",
                             req.name,
                             cx.path,
                         ),
@@ -128,7 +158,7 @@ impl Rule for EnvMismatch {
                         cx.path,
                         req.range.clone(),
                         format_args!(
-                            "{} sets `{}` to `{shown}`, not `{wanted}`",
+                            "{} sets `{}` to {shown}, not `{wanted}`",
                             site.path, req.name,
                         ),
                     )
@@ -197,6 +227,71 @@ mod tests {
                 ".env.production:1: `DEBUG` is `true` in this production config, but docs/go-live.md:1 requires `false`",
                 "docs/go-live.md:1: .env.production sets `DEBUG` to `true`, not `false`",
             ]
+        );
+    }
+
+    #[test]
+    fn secret_values_are_masked_on_both_sides() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/go-live.md", "# R\n- [x] `REDIS_URL=redis://redis:6379`\n- [x] `SIGNING_KEY=abc`\n"),
+                (".env.production", "REDIS_URL=redis://:Sup3rS3cretEXAMPLE@redis:6379\nSIGNING_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `REDIS_URL` is `redis://:****@redis:6379` in this production config, but docs/go-live.md:2 requires `redis://redis:6379`",
+                ".env.production:2: `SIGNING_KEY` is `wJal…` in this production config, but docs/go-live.md:3 requires `****`",
+                "docs/go-live.md:2: .env.production sets `REDIS_URL` to `redis://:****@redis:6379`, not `redis://redis:6379`",
+                "docs/go-live.md:3: .env.production sets `SIGNING_KEY` to `wJal…`, not `****`",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_interpolation_compares_by_its_default_or_not_at_all() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/readiness.md", "# R\n- [x] `FEATURE_X=off`\n- [x] `FEATURE_Y=off`\n- [x] `FEATURE_Z=off`\n- [x] `FEATURE_W=off`\n"),
+                (".env.production", "FEATURE_X=${FEATURE_X:-on}\nFEATURE_Y=${FEATURE_Y-off}\nFEATURE_Z=${FEATURE_Z}\nFEATURE_W=${A:-off}${B}\n"),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                ".env.production:1: `FEATURE_X` is `on` (its `${…}` default) in this production config, but docs/readiness.md:2 requires `off`",
+                "docs/readiness.md:2: .env.production sets `FEATURE_X` to `on` (its `${…}` default), not `off`",
+            ]
+        );
+    }
+
+    /// The text after the fix that sets `name` to `value` in a one-definition `text`.
+    fn fixed(kind: crate::config::ConfigKind, text: &str, value: &str) -> String {
+        let config = crate::config::parse_config(kind, text);
+        let FileEdit::Replace {
+            range, text: new, ..
+        } = set_value_edit("f", &config.defs[0], value)
+        else {
+            panic!("a replacement");
+        };
+        let mut out = text.to_string();
+        out.replace_range(range, &new);
+        out
+    }
+
+    #[test]
+    fn the_fix_keeps_quotes_and_interpolation() {
+        use crate::config::ConfigKind::{Compose, Dotenv};
+        assert_eq!(fixed(Dotenv, "A=\"debug\"\n", "info"), "A=\"info\"\n");
+        assert_eq!(fixed(Dotenv, "A=${A:-on}\n", "off"), "A=${A:-off}\n");
+        assert_eq!(fixed(Dotenv, "A=\"${A-on}\"\n", "off"), "A=\"${A-off}\"\n");
+        let list = "services:\n  a:\n    environment:\n      - \"LOG_LEVEL=debug\"\n";
+        assert_eq!(
+            fixed(Compose, list, "info"),
+            "services:\n  a:\n    environment:\n      - \"LOG_LEVEL=info\"\n"
         );
     }
 

@@ -5,7 +5,9 @@
 
 use super::{ConfigCx, Rule, RuleInfo};
 use crate::config::Profile;
+use crate::config::Resolved;
 use crate::model::{Finding, Severity};
+use std::ops::Range;
 
 pub struct SecretInRepo;
 
@@ -28,8 +30,10 @@ const SECRET_KEY_WORDS: &[&str] = &[
     "CLIENT_SECRET",
 ];
 
-/// Whether a variable name says it holds a secret: one of [`SECRET_KEY_WORDS`] anywhere in
-/// it, in any case.
+/// Whether a variable name says it holds a secret: one of [`SECRET_KEY_WORDS`], in any case,
+/// as whole words of the name (`DB_PASSWORD`, `ACCESS_TOKEN_TTL`, `x.client_secret`,
+/// `dbPassword`) or as its ending (`GITHUBTOKEN`, `apiKey`); not inside a longer word
+/// (`TOKENIZER_MODEL`, `SECRETARY`).
 pub fn secret_name(name: &str) -> bool {
     // Asked of every definition of every config file and of every value a message shows:
     // a `contains` per word set up a substring searcher for each, nine per name (99
@@ -48,13 +52,52 @@ pub fn secret_name(name: &str) -> bool {
         starts
     };
     let b = name.as_bytes();
+    // A word boundary before byte `j`: a separator (`_`, `-`, `.`...) on either side, or a
+    // lower-case letter followed by an upper-case one (camelCase).
+    let boundary = |j: usize| {
+        j == 0
+            || j == b.len()
+            || !b[j - 1].is_ascii_alphanumeric()
+            || !b[j].is_ascii_alphanumeric()
+            || (b[j - 1].is_ascii_lowercase() && b[j].is_ascii_uppercase())
+    };
     (0..b.len()).any(|i| {
         STARTS[usize::from(b[i])]
             && SECRET_KEY_WORDS.iter().any(|w| {
                 let w = w.as_bytes();
-                b[i..].len() >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w)
+                let end = i + w.len();
+                b[i..].len() >= w.len()
+                    && b[i..end].eq_ignore_ascii_case(w)
+                    && (end == b.len() || (boundary(i) && boundary(end)))
             })
     })
+}
+
+/// Whether a name is shown masked though it is no reason to report a secret on its own:
+/// `SIGNING_KEY`, `ENCRYPTION_KEY` (and `CACHE_KEY`, which costs nothing to mask).
+fn key_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() > 4 && b[b.len() - 4..].eq_ignore_ascii_case(b"_KEY")
+}
+
+/// A number or a boolean word says how (`ACCESS_TOKEN_TTL=900`, `API_KEY_ENABLED=yes`), not
+/// what: no secret by its name alone.
+fn is_number_or_flag(value: &str) -> bool {
+    let v = value.trim();
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let number = digits.bytes().any(|c| c.is_ascii_digit())
+        && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && digits.bytes().filter(|&c| c == b'.').count() <= 1;
+    number
+        || ["true", "false", "yes", "no", "on", "off"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// Whether a value, under a name that says secret, is a literal secret: not a reference, a
+/// placeholder, a number or a flag.
+fn literal_secret(value: &str) -> bool {
+    !is_reference_or_placeholder(value) && !is_number_or_flag(value)
 }
 
 /// A value that points elsewhere or says "fill me in" is not a secret.
@@ -82,8 +125,6 @@ fn is_reference_or_placeholder(value: &str) -> bool {
             "example",
             "dummy",
             "test",
-            "false",
-            "true",
         ]
         .contains(&lower.as_str())
         || lower.starts_with("your-")
@@ -128,22 +169,49 @@ pub fn credential_format(value: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether a definition's value should be treated as a secret wherever it is shown.
+/// Whether a definition's value should be treated as a secret wherever it is shown. Wider
+/// than what the rule reports: names ending in `_KEY` too, and the default of a
+/// `${NAME:-default}` (a default is as committed as any literal).
 pub fn looks_secret(name: &str, value: &str) -> bool {
-    credential_format(value).is_some() || (secret_name(name) && !is_reference_or_placeholder(value))
+    let value = match crate::config::interpolated(value) {
+        Resolved::Default(default) => default,
+        _ => value,
+    };
+    credential_format(value).is_some()
+        || ((secret_name(name) || key_name(name)) && literal_secret(value))
+}
+
+/// The byte range of the password in a URL's userinfo (`scheme://user:PASSWORD@host`), if
+/// it has one. `text` may be a raw value, quotes and all: only what lies between `://` and
+/// the `@` of the authority counts.
+fn url_password(text: &str) -> Option<Range<usize>> {
+    let authority_start = text.find("://")? + 3;
+    let authority_len = text[authority_start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(text.len() - authority_start);
+    let authority = &text[authority_start..authority_start + authority_len];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let colon = userinfo.find(':')?;
+    let start = authority_start + colon + 1;
+    let end = authority_start + userinfo.len();
+    (start < end).then_some(start..end)
 }
 
 /// A value as it may appear in any output: secret-looking values masked to at most their
-/// first four characters.
+/// first four characters, and the password of a URL (`redis://:****@redis:6379`) always
+/// masked, the rest of the URL kept so a difference still shows.
 pub fn display_value(name: &str, value: &str) -> String {
-    if !looks_secret(name, value) {
-        return value.to_string();
+    if looks_secret(name, value) {
+        let chars = value.chars().count();
+        return if chars <= 8 {
+            "****".to_string()
+        } else {
+            format!("{}…", value.chars().take(4).collect::<String>())
+        };
     }
-    let chars = value.chars().count();
-    if chars <= 8 {
-        "****".to_string()
-    } else {
-        format!("{}…", value.chars().take(4).collect::<String>())
+    match url_password(value) {
+        Some(password) => format!("{}****{}", &value[..password.start], &value[password.end..]),
+        None => value.to_string(),
     }
 }
 
@@ -157,9 +225,6 @@ pub fn mask_line(
 ) -> String {
     let mut out = line.to_string();
     for def in &config.defs {
-        if !looks_secret(&def.name, &def.value) {
-            continue;
-        }
         let start = def.value_range.start.max(line_range.start);
         let end = def.value_range.end.min(line_range.end);
         if start >= end {
@@ -169,18 +234,33 @@ pub fn mask_line(
         if !out.is_char_boundary(s) || !out.is_char_boundary(e) {
             continue;
         }
-        let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
-        let skip = if start == def.value_range.start {
-            keep + usize::from(def.quote != crate::config::Quote::None)
+        // The characters of this line's part of the value to mask.
+        let masked = if looks_secret(&def.name, &def.value) {
+            let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
+            // Quotes are kept too when the range holds them: they are not the value.
+            let quoted = usize::from(def.quotes_in_range());
+            let skip = if start == def.value_range.start {
+                keep + quoted
+            } else {
+                0
+            };
+            let to = if end == def.value_range.end {
+                e - quoted
+            } else {
+                e
+            };
+            let from = out[s..to]
+                .char_indices()
+                .nth(skip)
+                .map_or(to, |(i, _)| s + i);
+            from..to
+        } else if let Some(password) = url_password(&out[s..e]) {
+            s + password.start..s + password.end
         } else {
-            0
+            continue;
         };
-        let masked: String = out[s..e]
-            .chars()
-            .enumerate()
-            .map(|(i, c)| if i < skip { c } else { '*' })
-            .collect();
-        out.replace_range(s..e, &masked);
+        let stars = "*".repeat(out[masked.clone()].chars().count());
+        out.replace_range(masked, &stars);
     }
     out
 }
@@ -202,7 +282,7 @@ impl Rule for SecretInRepo {
         for def in &cx.config.defs {
             let why = match credential_format(&def.value) {
                 Some(format) => format!("holds what looks like {format}"),
-                None if secret_name(&def.name) && !is_reference_or_placeholder(&def.value) => {
+                None if secret_name(&def.name) && literal_secret(&def.value) => {
                     "names a secret and has a literal value".to_string()
                 }
                 None => continue,
@@ -240,8 +320,18 @@ mod tests {
         ] {
             assert!(secret_name(yes), "{yes}");
         }
-        for yes in ["passwd_hint", "TOKENIZER_MODEL", "apiKey"] {
-            assert!(secret_name(yes), "{yes}: a word anywhere in the name");
+        for yes in [
+            "passwd_hint",
+            "apiKey",
+            "dbPassword",
+            "ACCESS_TOKEN_TTL",
+            "GITHUBTOKEN",
+            "APITOKEN",
+        ] {
+            assert!(
+                secret_name(yes),
+                "{yes}: a whole word of the name, or its ending"
+            );
         }
         for yes in [
             "SECRET",
@@ -268,6 +358,39 @@ mod tests {
         ] {
             assert!(!secret_name(no), "{no}");
         }
+        for no in [
+            "TOKENIZER_MODEL",
+            "SECRETARY_EMAIL",
+            "PASSWORDLESS_LOGIN",
+            "tokenizer",
+        ] {
+            assert!(!secret_name(no), "{no}: a word inside a longer one");
+        }
+    }
+
+    #[test]
+    fn numbers_and_flags_are_no_secret_by_name_alone() {
+        for (name, value) in [
+            ("ACCESS_TOKEN_TTL", "900"),
+            ("PASSWORD_MIN_LENGTH", "12"),
+            ("SECRET_ROTATION_DAYS", "30"),
+            ("TOKEN_RATIO", "-0.5"),
+            ("API_KEY_ENABLED", "1"),
+            ("API_KEY_ENABLED", "YES"),
+            ("API_KEY_ENABLED", "Off"),
+            ("API_KEY_ENABLED", "true"),
+        ] {
+            assert!(!looks_secret(name, value), "{name}={value}");
+        }
+        assert!(looks_secret("DB_PASSWORD", "12345678x"));
+        assert!(
+            looks_secret("DB_PASSWORD", "1.2.3"),
+            "a version-like string is no number"
+        );
+        assert!(
+            looks_secret("RETRIES", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "a credential format counts whatever the name"
+        );
     }
 
     #[test]
@@ -293,11 +416,94 @@ mod tests {
     }
 
     #[test]
+    fn key_names_and_interpolation_defaults_are_shown_masked() {
+        for (name, value, shown) in [
+            (
+                "SIGNING_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "wJal…",
+            ),
+            ("encryption_key", "abc", "****"),
+            ("API_KEY_ENABLED", "true", "true"),
+            ("KEY", "plain", "plain"),
+            ("JWT_SECRET", "${JWT_SECRET:-s3cr3t-value-123}", "${JW…"),
+            ("JWT_SECRET", "${JWT_SECRET}", "${JWT_SECRET}"),
+        ] {
+            assert_eq!(display_value(name, value), shown, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn a_url_password_is_masked_whatever_the_name() {
+        assert_eq!(
+            display_value("REDIS_URL", "redis://:Sup3rS3cretEXAMPLE@redis:6379"),
+            "redis://:****@redis:6379"
+        );
+        assert_eq!(
+            display_value("DATABASE_URL", "postgres://app:pw@db/app?sslmode=require"),
+            "postgres://app:****@db/app?sslmode=require"
+        );
+        for plain in [
+            "redis://redis:6379",
+            "postgres://app@db/app",
+            "https://example.com/a:b@c",
+            "postgres://app:@db/app",
+        ] {
+            assert_eq!(display_value("DATABASE_URL", plain), plain);
+        }
+    }
+
+    /// The last line of `text`, masked as snippets show it.
+    fn masked_last_line(kind: crate::config::ConfigKind, text: &str) -> String {
+        let config = crate::config::parse_config(kind, text);
+        let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+        let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+        mask_line(&config, &text[start..end], start..end)
+    }
+
+    #[test]
+    fn masked_lines_keep_four_characters_whatever_the_quoting() {
+        use crate::config::ConfigKind::{Compose, Dotenv};
+        let env = "services:\n  app:\n    environment:\n";
+        for (kind, text, masked) in [
+            (
+                Compose,
+                format!("{env}      - \"REDIS_PASSWORD=listQUOTEDSECRET\"\n"),
+                "      - \"REDIS_PASSWORD=list************\"",
+            ),
+            (
+                Compose,
+                format!("{env}      - REDIS_TOKEN=plainLISTSECRET\n"),
+                "      - REDIS_TOKEN=plai***********",
+            ),
+            (
+                Compose,
+                format!("{env}      REDIS_PASSWORD: \"mapQUOTEDSECRET\"\n"),
+                "      REDIS_PASSWORD: \"mapQ***********\"",
+            ),
+            (
+                Dotenv,
+                "JWT_SECRET='dotQUOTEDSECRET'\n".to_string(),
+                "JWT_SECRET='dotQ***********'",
+            ),
+            (
+                Dotenv,
+                "REDIS_URL=\"redis://:Sup3rS3cretEXAMPLE@redis:6379\"\n".to_string(),
+                "REDIS_URL=\"redis://:******************@redis:6379\"",
+            ),
+        ] {
+            assert_eq!(masked_last_line(kind, &text), masked);
+        }
+    }
+
+    #[test]
     fn tracked_secrets_fire_and_examples_or_untracked_do_not() {
         let out = check_in_git(
             "secret-in-repo",
             &[
-                (".env.production", "JWT_SECRET=s3cr3t-value-123\nLOG_LEVEL=info\nDB_PASSWORD=\nAPI_KEY=${API_KEY}\n"),
+                (".env.production", "JWT_SECRET=s3cr3t-value-123\nLOG_LEVEL=info\nDB_PASSWORD=\nAPI_KEY=${API_KEY}\n\
+                    ACCESS_TOKEN_TTL=900\nPASSWORD_MIN_LENGTH=12\nSECRET_ROTATION_DAYS=30\nAPI_KEY_ENABLED=yes\n\
+                    TOKENIZER_MODEL=bert-base-uncased\nGITHUBTOKEN=literal-value-1\nSIGNING_KEY=literal-value-2\n"),
                 (".env.example", "JWT_SECRET=s3cr3t-value-123\n"),
                 ("deploy/app.yaml", "env:\n  - name: AWS_KEY_ID\n    value: AKIAIOSFODNN7EXAMPLE\n"),
             ],
@@ -308,6 +514,7 @@ mod tests {
             out,
             [
                 ".env.production:1: `JWT_SECRET` names a secret and has a literal value (`s3cr…`) in a file git tracks",
+                ".env.production:10: `GITHUBTOKEN` names a secret and has a literal value (`lite…`) in a file git tracks",
                 "deploy/app.yaml:3: `AWS_KEY_ID` holds what looks like an AWS access key id (`AKIA…`) in a file git tracks",
             ]
         );
