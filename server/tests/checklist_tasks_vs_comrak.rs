@@ -133,39 +133,3 @@ fn github_marker_forms() {
         assert_same(md);
     }
 }
-
-fn seeds() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if let Ok(dir) = std::fs::read_dir("/work/shared/seeds") {
-        for e in dir.flatten() {
-            if let Ok(text) = std::fs::read_to_string(e.path()) {
-                out.push((e.file_name().to_string_lossy().into_owned(), text));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-#[test]
-fn seeds_match_comrak() {
-    for (name, text) in seeds() {
-        assert_eq!(ours(&text), comrak_counts(&text), "{name}");
-    }
-}
-
-#[test]
-fn seed_counts() {
-    let expected = [
-        ("000", 0, 0),
-        ("001", 59, 0),
-        ("002", 29, 0),
-        ("003", 345, 0),
-        ("004", 22, 11),
-    ];
-    for (name, text) in seeds() {
-        if let Some((_, tasks, checked)) = expected.iter().find(|(p, _, _)| name.starts_with(p)) {
-            assert_eq!(ours(&text), (*tasks, *checked), "{name}");
-        }
-    }
-}
