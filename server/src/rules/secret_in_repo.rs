@@ -31,9 +31,10 @@ const SECRET_KEY_WORDS: &[&str] = &[
 ];
 
 /// Whether a variable name says it holds a secret: one of [`SECRET_KEY_WORDS`], in any case,
-/// as whole words of the name (`DB_PASSWORD`, `ACCESS_TOKEN_TTL`, `x.client_secret`,
-/// `dbPassword`) or as its ending (`GITHUBTOKEN`, `apiKey`); not inside a longer word
-/// (`TOKENIZER_MODEL`, `SECRETARY`).
+/// anywhere in the name (`DB_PASSWORD`, `GITHUBTOKEN`, `x.client_secret`, `dbPassword`,
+/// `PASSWORD1`), unless letters carry it on into a longer word (`TOKENIZER_MODEL`,
+/// `SECRETARY`, `PASSWORDLESS`); a plural, a `KEY` or a camelCase word after it is no longer
+/// word (`API_TOKENS`, `STRIPE_SECRETKEY`, `passwordHash`).
 pub fn secret_name(name: &str) -> bool {
     // Asked of every definition of every config file and of every value a message shows:
     // a `contains` per word set up a substring searcher for each, nine per name (99
@@ -52,23 +53,27 @@ pub fn secret_name(name: &str) -> bool {
         starts
     };
     let b = name.as_bytes();
-    // A word boundary before byte `j`: a separator (`_`, `-`, `.`...) on either side, or a
-    // lower-case letter followed by an upper-case one (camelCase).
-    let boundary = |j: usize| {
-        j == 0
-            || j == b.len()
-            || !b[j - 1].is_ascii_alphanumeric()
-            || !b[j].is_ascii_alphanumeric()
-            || (b[j - 1].is_ascii_lowercase() && b[j].is_ascii_uppercase())
+    // Whether the letters right after a word ending before `end` make it part of a longer
+    // one. Digits and separators end a word (`PASSWORD1`, `TOKEN_TTL`).
+    let runs_on = |end: usize| {
+        let letters = b[end..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let camel = letters > 0 && b[end - 1].is_ascii_lowercase() && b[end].is_ascii_uppercase();
+        let run = &b[end..end + letters];
+        letters > 0
+            && !camel
+            && ![&b"S"[..], b"KEY", b"KEYS"]
+                .iter()
+                .any(|w| run.eq_ignore_ascii_case(w))
     };
     (0..b.len()).any(|i| {
         STARTS[usize::from(b[i])]
             && SECRET_KEY_WORDS.iter().any(|w| {
                 let w = w.as_bytes();
                 let end = i + w.len();
-                b[i..].len() >= w.len()
-                    && b[i..end].eq_ignore_ascii_case(w)
-                    && (end == b.len() || (boundary(i) && boundary(end)))
+                b[i..].len() >= w.len() && b[i..end].eq_ignore_ascii_case(w) && !runs_on(end)
             })
     })
 }
@@ -88,10 +93,14 @@ fn is_number_or_flag(value: &str) -> bool {
     let number = digits.bytes().any(|c| c.is_ascii_digit())
         && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.')
         && digits.bytes().filter(|&c| c == b'.').count() <= 1;
-    number
-        || ["true", "false", "yes", "no", "on", "off"]
-            .iter()
-            .any(|w| v.eq_ignore_ascii_case(w))
+    number || is_flag(v)
+}
+
+/// A boolean word, in any case.
+fn is_flag(value: &str) -> bool {
+    ["true", "false", "yes", "no", "on", "off"]
+        .iter()
+        .any(|w| value.trim().eq_ignore_ascii_case(w))
 }
 
 /// Whether a value, under a name that says secret, is a literal secret: not a reference, a
@@ -177,8 +186,13 @@ pub fn looks_secret(name: &str, value: &str) -> bool {
         Resolved::Default(default) => default,
         _ => value,
     };
+    // Numbers too: they are no reason to report a secret, but a numeric password is still
+    // a password, and masking a TTL costs little. A flag (`API_KEY_ENABLED=true`) is no
+    // password, and masked it would leave a mismatch unreadable.
     credential_format(value).is_some()
-        || ((secret_name(name) || key_name(name)) && literal_secret(value))
+        || ((secret_name(name) || key_name(name))
+            && !is_reference_or_placeholder(value)
+            && !is_flag(value))
 }
 
 /// The byte range of the password in a URL's userinfo (`scheme://user:PASSWORD@host`), if
@@ -327,10 +341,16 @@ mod tests {
             "ACCESS_TOKEN_TTL",
             "GITHUBTOKEN",
             "APITOKEN",
+            "DB_PASSWORD2",
+            "PASSWORD1",
+            "GITHUBTOKEN_PROD",
+            "STRIPE_SECRETKEY",
+            "API_TOKENS",
+            "passwordHash",
         ] {
             assert!(
                 secret_name(yes),
-                "{yes}: a whole word of the name, or its ending"
+                "{yes}: anywhere, unless letters carry it on into a longer word"
             );
         }
         for yes in [
@@ -380,9 +400,14 @@ mod tests {
             ("API_KEY_ENABLED", "Off"),
             ("API_KEY_ENABLED", "true"),
         ] {
-            assert!(!looks_secret(name, value), "{name}={value}");
+            assert!(
+                secret_name(name) && !literal_secret(value),
+                "{name}={value}: not reported"
+            );
+            // Shown masked all the same, but for flags: a numeric password is a password.
+            assert_eq!(looks_secret(name, value), !is_flag(value), "{name}={value}");
         }
-        assert!(looks_secret("DB_PASSWORD", "12345678x"));
+        assert!(literal_secret("12345678x") && looks_secret("DB_PASSWORD", "12345678x"));
         assert!(
             looks_secret("DB_PASSWORD", "1.2.3"),
             "a version-like string is no number"
@@ -425,6 +450,8 @@ mod tests {
             ),
             ("encryption_key", "abc", "****"),
             ("API_KEY_ENABLED", "true", "true"),
+            ("DB_PASSWORD", "123456789", "1234…"),
+            ("ACCESS_TOKEN_TTL", "900", "****"),
             ("KEY", "plain", "plain"),
             ("JWT_SECRET", "${JWT_SECRET:-s3cr3t-value-123}", "${JW…"),
             ("JWT_SECRET", "${JWT_SECRET}", "${JWT_SECRET}"),
