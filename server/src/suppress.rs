@@ -97,8 +97,7 @@ impl Suppressions {
         self.entries.is_empty()
     }
 
-    /// Drops suppressed findings of this file and adds `expired-waiver` and
-    /// `bad-suppression` findings.
+    /// Drops suppressed findings of this file and adds `expired-waiver` findings.
     pub fn apply(&self, path: &str, lines: &LineIndex, today: Date, findings: &mut Vec<Finding>) {
         if self.entries.is_empty() {
             return;
@@ -163,23 +162,26 @@ impl Suppressions {
                 );
             }
         }
-        for e in &self.entries {
-            if let Some(finding) = unknown_codes(path, e) {
-                findings.push(finding);
-            }
-        }
+    }
+
+    /// A `bad-suppression` finding for each comment that names codes no rule has (see
+    /// the rule of that name, which asks for them whether or not the file has findings).
+    pub fn unknown_codes<'a>(&'a self, path: &'a str) -> impl Iterator<Item = Finding> + 'a {
+        self.entries
+            .iter()
+            .filter_map(move |e| unknown_codes(path, e))
     }
 }
 
 /// A `bad-suppression` finding when `e` names codes no rule has: a misspelt code
 /// (`placeholders`) suppresses nothing, and without this the comment looks as if it works.
 fn unknown_codes(path: &str, e: &Entry) -> Option<Finding> {
-    let known: Vec<&str> = crate::rules::all().map(|i| i.code).collect();
+    let known = || crate::rules::all().map(|i| i.code);
     let unknown: Vec<&str> = e
         .codes
         .iter()
         .map(String::as_str)
-        .filter(|c| !known.contains(c))
+        .filter(|c| !known().any(|k| k == *c))
         .collect();
     let first = *unknown.first()?;
     let names = unknown
@@ -188,9 +190,8 @@ fn unknown_codes(path: &str, e: &Entry) -> Option<Finding> {
         .collect::<Vec<_>>()
         .join(", ");
     let message = format!("no rule has the code {names}: this comment suppresses nothing for it");
-    let closest = known
-        .iter()
-        .map(|k| (crate::workspace::levenshtein(first, k), *k))
+    let closest = known()
+        .map(|k| (crate::workspace::levenshtein(first, k), k))
         .min()
         .filter(|(d, _)| *d <= 3);
     let help = match closest {
@@ -245,15 +246,15 @@ mod tests {
             ],
             vec![finding("unchecked", text, "- [ ] a")],
         );
-        assert_eq!(out, ["bad-suppression@<!-- x -->"]);
-        let comments = [("readiness-disable-next-line placeholders, nope", 0..10)];
-        let mut findings = Vec::new();
-        Suppressions::from_comments(comments).apply(
-            "c.md",
-            &LineIndex::new(text),
-            Date::parse_iso("2026-06-01").unwrap(),
-            &mut findings,
-        );
+        assert_eq!(out, Vec::<String>::new(), "apply leaves them to the rule");
+        let comments = [
+            ("readiness-disable-next-line placeholders, nope", 0..10),
+            ("readiness-disable-file duplicate-item", 20..30),
+        ];
+        let sup = Suppressions::from_comments(comments);
+        let findings: Vec<Finding> = sup.unknown_codes("c.md").collect();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].range, 0..10);
         assert_eq!(
             findings[0].message(),
             "no rule has the code `placeholders`, `nope`: this comment suppresses nothing for it"

@@ -9,6 +9,7 @@ use crate::packs::Pack;
 use crate::text::LineIndex;
 use crate::workspace::Workspace;
 
+mod bad_suppression;
 mod broken_link;
 mod contradicted;
 mod duplicate_item;
@@ -141,6 +142,7 @@ pub static RULES: &[&dyn Rule] = &[
     &evidence_found::EvidenceFound,
     &duplicate_item::DuplicateItem,
     &unchecked::Unchecked,
+    &bad_suppression::BadSuppression,
 ];
 
 /// Rules produced outside [`RULES`]: by the suppression engine and by settings loading.
@@ -150,12 +152,6 @@ pub static EXTRA: &[RuleInfo] = &[
         severity: Severity::Warning,
         summary: "a `readiness-waive` comment's `until` date has passed",
         explain: include_str!("docs/expired-waiver.md"),
-    },
-    RuleInfo {
-        code: "bad-suppression",
-        severity: Severity::Warning,
-        summary: "a suppression or waiver comment names a code no rule has",
-        explain: include_str!("docs/bad-suppression.md"),
     },
     RuleInfo {
         code: "invalid-config",
