@@ -180,6 +180,23 @@ fn a_file_argument_is_a_checklist_whatever_its_name() {
         ),
         (Some(2), Some(15))
     );
+    // Whatever its extension too: a `.txt` the walk finds is read as markdown when named.
+    std::fs::write(
+        dir.path().join("notes/CHECKLIST.txt"),
+        "# Plan\n- [x] Script `bin/deploy.sh`\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_readiness"))
+        .args(["check", "--format", "json", "--today", TODAY])
+        .arg("notes/CHECKLIST.txt")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    assert_eq!(v["checklists"][0]["path"], "CHECKLIST.txt");
+    assert_eq!(v["diagnostics"][0]["code"], "missing-evidence");
 }
 
 /// What a reviewer saw the release binary report wrongly: line suffixes, MIME types,

@@ -132,7 +132,9 @@ impl Settings {
         for pack in raw.packs.iter().flatten() {
             let name = pack.get_ref().trim();
             // A path is read once the workspace loads; a name is known now.
-            if !crate::packs::is_path_ref(name) && crate::packs::builtin(name).is_none() {
+            // Against the names alone: `builtin` would parse every built-in pack here, on
+            // the way to the walk (`packs::warm_up` keeps that off it).
+            if !crate::packs::is_path_ref(name) && !crate::packs::builtin_names().contains(&name) {
                 return Err(error(
                     pack.span(),
                     format!(
@@ -192,7 +194,10 @@ impl Settings {
             };
             settings.rules.insert(code.get_ref().clone(), parsed);
         }
-        let known_sections = builtin_section_ids(&settings.packs);
+        let known_sections = match raw.scores.is_empty() {
+            true => None,
+            false => builtin_section_ids(&settings.packs),
+        };
         for (section, weight) in &raw.scores {
             let id = section.get_ref();
             let kebab = !id.is_empty()

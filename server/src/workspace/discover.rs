@@ -122,6 +122,8 @@ pub(super) fn walk<T: Send>(root: &Path, visit: impl Fn(&str) -> T + Sync) -> Wa
                         "{}: skipped, its name is not UTF-8",
                         shown.display()
                     ));
+                    // A folder's files would each be noted again.
+                    return WalkState::Skip;
                 }
                 return WalkState::Continue;
             };

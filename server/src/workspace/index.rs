@@ -380,7 +380,11 @@ fn load_one(
     forced: &HashSet<&str>,
 ) -> (SourceFile, Vec<String>) {
     let mut notes = Vec::new();
-    let kind = kind_of(rel);
+    // A file named on the command line is a checklist whatever its name (`CHECKLIST.txt`).
+    let kind = match forced.contains(rel) {
+        true => FileKind::Markdown,
+        false => kind_of(rel),
+    };
     let text = match kind {
         FileKind::Other => None,
         _ => read_text(&root.join(rel), rel, &mut notes),
