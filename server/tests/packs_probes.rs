@@ -251,3 +251,28 @@ fn ci_step_in_a_folder_reads_its_own_and_the_root_configuration() {
         "no step in .github/workflows/ci.yml, services/a/Jenkinsfile matches"
     );
 }
+
+/// `env_set` compares as env-mismatch does (booleans by meaning, a `${NAME:-default}` by
+/// its default) and never shows a secret-looking value it found.
+#[test]
+fn env_set_compares_by_meaning_and_masks_what_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env.production"),
+        "DEBUG=0\nFEATURE=${FEATURE:-on}\nJWT_SECRET=hunter2-committed-value\n",
+    )
+    .unwrap();
+    let ws = Workspace::load(dir.path(), &LoadOptions::default()).unwrap();
+    let run = |toml: &str| {
+        let r = Prober::new(&ws, "").probe(&probe(toml));
+        (r.outcome, r.detail)
+    };
+    let (outcome, _) = run(r#"{ kind = "env_set", name = "DEBUG", value = "false" }"#);
+    assert_eq!(outcome, Pass, "0 is false");
+    let (outcome, _) = run(r#"{ kind = "env_set", name = "FEATURE", value = "true" }"#);
+    assert_eq!(outcome, Pass, "the default says on");
+    let (outcome, detail) = run(r#"{ kind = "env_set", name = "JWT_SECRET", value = "x" }"#);
+    assert_eq!(outcome, Fail);
+    assert!(!detail.contains("hunter2-committed"), "{detail}");
+    assert!(detail.contains("`hunt…`"), "{detail}");
+}

@@ -472,9 +472,18 @@ impl<'a> Prober<'a> {
                 path: site.path.clone(),
                 line,
             };
+            // Compared and shown as env-mismatch does: booleans by meaning, a
+            // `${NAME:-default}` by its default, secret-looking values masked.
+            let actual = match def.resolved() {
+                crate::config::Resolved::Literal(a) | crate::config::Resolved::Default(a) => {
+                    Some(a)
+                }
+                crate::config::Resolved::Unknown => None,
+            };
             match value {
-                Some(v) if def.value != v => {
-                    seen_other_value.get_or_insert((ev, def.value.clone()));
+                Some(v) if !actual.is_some_and(|a| crate::rules::values_agree(v, a)) => {
+                    let shown = crate::rules::secret_in_repo::display_value(name, &def.value);
+                    seen_other_value.get_or_insert((ev, shown));
                 }
                 _ => {
                     let detail = format!("{name} is set in {ev}");
