@@ -176,12 +176,11 @@ impl Suppressions {
 /// A `bad-suppression` finding when `e` names codes no rule has: a misspelt code
 /// (`placeholders`) suppresses nothing, and without this the comment looks as if it works.
 fn unknown_codes(path: &str, e: &Entry) -> Option<Finding> {
-    let known = || crate::rules::all().map(|i| i.code);
     let unknown: Vec<&str> = e
         .codes
         .iter()
         .map(String::as_str)
-        .filter(|c| !known().any(|k| k == *c))
+        .filter(|c| !crate::rules::is_known(c))
         .collect();
     let first = *unknown.first()?;
     let names = unknown
@@ -190,8 +189,8 @@ fn unknown_codes(path: &str, e: &Entry) -> Option<Finding> {
         .collect::<Vec<_>>()
         .join(", ");
     let message = format!("no rule has the code {names}: this comment suppresses nothing for it");
-    let closest = known()
-        .map(|k| (crate::workspace::levenshtein(first, k), k))
+    let closest = crate::rules::all()
+        .map(|i| (crate::workspace::levenshtein(first, i.code), i.code))
         .min()
         .filter(|(d, _)| *d <= 3);
     let help = match closest {

@@ -200,8 +200,10 @@ pub fn looks_secret(name: &str, value: &str) -> bool {
 /// the `@` of the authority counts.
 fn url_password(text: &str) -> Option<Range<usize>> {
     let authority_start = text.find("://")? + 3;
+    // Up to the path: a password written without percent-encoding may hold `#` or `?`
+    // (`postgres://u:p#ss@db`), and would be cut at them, then shown whole.
     let authority_len = text[authority_start..]
-        .find(['/', '?', '#'])
+        .find('/')
         .unwrap_or(text.len() - authority_start);
     let authority = &text[authority_start..authority_start + authority_len];
     let userinfo = &authority[..authority.rfind('@')?];
@@ -238,7 +240,9 @@ pub fn mask_line(
     line_range: std::ops::Range<usize>,
 ) -> String {
     let mut out = line.to_string();
-    for def in &config.defs {
+    // Right to left: a masked multi-byte character becomes one `*`, which would move the
+    // values after it on the line (two in a Compose flow map) from their offsets.
+    for def in config.defs.iter().rev() {
         let start = def.value_range.start.max(line_range.start);
         let end = def.value_range.end.min(line_range.end);
         if start >= end {
@@ -458,6 +462,28 @@ mod tests {
         ] {
             assert_eq!(display_value(name, value), shown, "{name}={value}");
         }
+    }
+
+    #[test]
+    fn two_values_with_wide_characters_on_one_line_are_both_masked() {
+        let text = "services:\n  a:\n    environment: {DB_PASSWORD: \"pässwörd-ünïcode\", API_TOKEN: \"tökén-välüe-long\"}\n";
+        let config = crate::config::parse_config(crate::config::ConfigKind::Compose, text);
+        assert_eq!(config.defs.len(), 2);
+        let start = text.find("    environment").unwrap();
+        let end = text.len() - 1;
+        let masked = mask_line(&config, &text[start..end], start..end);
+        assert_eq!(
+            masked,
+            "    environment: {DB_PASSWORD: \"päss************\", API_TOKEN: \"töké************\"}"
+        );
+    }
+
+    #[test]
+    fn a_url_password_with_unencoded_marks_is_masked_whole() {
+        assert_eq!(
+            display_value("DATABASE_URL", "postgres://u:p#ss?w@db:5432/app"),
+            "postgres://u:****@db:5432/app"
+        );
     }
 
     #[test]
