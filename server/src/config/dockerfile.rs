@@ -316,6 +316,7 @@ fn pair_def(text: &str, word: Range<usize>, escape: u8, allow_bare: bool) -> Opt
         value,
         quote,
         range: word,
+        secret: false,
     })
 }
 
@@ -355,6 +356,7 @@ fn env_defs(
         value_range,
         value,
         quote,
+        secret: false,
     });
 }
 

@@ -141,6 +141,7 @@ fn parse_line(text: &str, start: usize, file: &mut ConfigFile) -> usize {
         value_range,
         value,
         quote,
+        secret: false,
     });
     next_line(bytes, line_eol)
 }

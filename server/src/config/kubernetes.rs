@@ -51,12 +51,16 @@ fn visit(text: &str, node: &Node, defs: &mut Vec<EnvDef>) {
                 if !(env_key || data_key.is_some_and(|k| pair.key_is(text, k))) {
                     continue;
                 }
+                let from = defs.len();
                 match &value.kind {
                     Kind::Map(entries) => entries.iter().for_each(|e| map_entry(text, e, defs)),
                     Kind::Seq(items) if env_key => {
                         items.iter().for_each(|i| list_entry(text, i, defs))
                     }
                     _ => {}
+                }
+                if !env_key && data_key == Some("stringData") {
+                    defs[from..].iter_mut().for_each(|d| d.secret = true);
                 }
             }
         }
@@ -100,6 +104,7 @@ fn def_with_value(
         value,
         quote,
         range,
+        secret: false,
     })
 }
 
@@ -150,6 +155,7 @@ fn list_entry(text: &str, item: &Node, defs: &mut Vec<EnvDef>) {
         value,
         quote: sc.quote,
         range: item.range.clone(),
+        secret: false,
     });
 }
 
@@ -249,6 +255,10 @@ mod tests {
         let names: Vec<&str> = f.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["DB_PASSWORD"]);
         assert_eq!(def(&f, "DB_PASSWORD").value, "hunter2-example");
+        assert!(
+            def(&f, "DB_PASSWORD").secret,
+            "a Secret's values are secrets"
+        );
         let config_map = "kind: ConfigMap\nstringData:\n  NOT_ENV: x\n";
         assert!(parse(config_map).defs.is_empty());
     }

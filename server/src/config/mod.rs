@@ -63,6 +63,9 @@ pub struct EnvDef {
     pub quote: Quote,
     /// Range of the whole definition (line or YAML entry), for suppression and related info.
     pub range: Range<usize>,
+    /// From a store of secrets (a Kubernetes `Secret`'s `stringData`): its value is shown
+    /// masked whatever its name says.
+    pub secret: bool,
 }
 
 impl EnvDef {

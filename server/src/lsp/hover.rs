@@ -58,7 +58,7 @@ pub fn env_var_summary(ws: &Workspace, name: &str) -> String {
             "- `{}:{}` ({profile}): `{}`",
             site.path,
             lines.line_of(def.range.start) + 1,
-            crate::rules::display_value(name, &def.value)
+            crate::rules::secret_in_repo::display_def_value(def, &def.value)
         );
     }
     let mut required = String::new();

@@ -482,7 +482,7 @@ impl<'a> Prober<'a> {
             };
             match value {
                 Some(v) if !actual.is_some_and(|a| crate::rules::values_agree(v, a)) => {
-                    let shown = crate::rules::secret_in_repo::display_value(name, &def.value);
+                    let shown = crate::rules::secret_in_repo::display_def_value(def, &def.value);
                     seen_other_value.get_or_insert((ev, shown));
                 }
                 _ => {

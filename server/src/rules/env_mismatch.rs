@@ -1,6 +1,6 @@
 //! `env-mismatch`: production config sets a variable to a value the checklist forbids.
 
-use super::secret_in_repo::display_value;
+use super::secret_in_repo::{display_def_value, display_value};
 use super::{ChecklistCx, Rule, RuleInfo};
 use foldhash::{HashMap, HashMapExt};
 
@@ -121,10 +121,10 @@ impl Rule for EnvMismatch {
                     Some((actual, true)) => {
                         format!(
                             "`{}` (its `${{…}}` default)",
-                            display_value(&req.name, actual)
+                            display_def_value(def, actual)
                         )
                     }
-                    Some((actual, false)) => format!("`{}`", display_value(&req.name, actual)),
+                    Some((actual, false)) => format!("`{}`", display_def_value(def, actual)),
                     None => continue,
                 };
                 let line = cx.lines.line_of(req.range.start) + 1;
@@ -246,6 +246,27 @@ mod tests {
                 ".env.production:2: `SIGNING_KEY` is `wJal…` in this production config, but docs/go-live.md:3 requires `****`",
                 "docs/go-live.md:2: .env.production sets `REDIS_URL` to `redis://:****@redis:6379`, not `redis://redis:6379`",
                 "docs/go-live.md:3: .env.production sets `SIGNING_KEY` to `wJal…`, not `****`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kubernetes_secret_value_is_masked_whatever_its_name() {
+        let out = check(
+            "env-mismatch",
+            &[
+                ("docs/go-live.md", "# R\n- [x] `WEBHOOK_ID=wh-expected`\n"),
+                (
+                    "deploy/prod/secret.yaml",
+                    "apiVersion: v1\nkind: Secret\nstringData:\n  WEBHOOK_ID: whsec-actual-value-123\n",
+                ),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                "deploy/prod/secret.yaml:4: `WEBHOOK_ID` is `whse…` in this production config, but docs/go-live.md:2 requires `wh-expected`",
+                "docs/go-live.md:2: deploy/prod/secret.yaml sets `WEBHOOK_ID` to `whse…`, not `wh-expected`",
             ]
         );
     }

@@ -218,16 +218,30 @@ fn url_password(text: &str) -> Option<Range<usize>> {
 /// masked, the rest of the URL kept so a difference still shows.
 pub fn display_value(name: &str, value: &str) -> String {
     if looks_secret(name, value) {
-        let chars = value.chars().count();
-        return if chars <= 8 {
-            "****".to_string()
-        } else {
-            format!("{}…", value.chars().take(4).collect::<String>())
-        };
+        return masked(value);
     }
     match url_password(value) {
         Some(password) => format!("{}****{}", &value[..password.start], &value[password.end..]),
         None => value.to_string(),
+    }
+}
+
+/// At most the first four characters of a secret value (none of a short one).
+fn masked(value: &str) -> String {
+    if value.chars().count() <= 8 {
+        "****".to_string()
+    } else {
+        format!("{}…", value.chars().take(4).collect::<String>())
+    }
+}
+
+/// [`display_value`] of `value` (the definition's value, or its `${…}` default), masked
+/// whatever its name when the definition comes from a store of secrets.
+pub fn display_def_value(def: &crate::config::EnvDef, value: &str) -> String {
+    if def.secret {
+        masked(value)
+    } else {
+        display_value(&def.name, value)
     }
 }
 
@@ -253,7 +267,7 @@ pub fn mask_line(
             continue;
         }
         // The characters of this line's part of the value to mask.
-        let masked = if looks_secret(&def.name, &def.value) {
+        let masked = if def.secret || looks_secret(&def.name, &def.value) {
             let keep = if def.value.chars().count() <= 8 { 0 } else { 4 };
             // Quotes are kept too when the range holds them: they are not the value.
             let quoted = usize::from(def.quotes_in_range());
