@@ -790,4 +790,8 @@ fn a_path_given_twice_is_checked_once() {
     let (v, _) = json(&[file, file]);
     assert_eq!(v["summary"]["checklists"], 1);
     assert_eq!(v["checklists"].as_array().unwrap().len(), 1);
+    // A file inside a folder also given is checked in the folder's workspace, once.
+    let both = json(&["examples/demo", file]).0;
+    assert_eq!(once["summary"], both["summary"]);
+    assert_eq!(once["diagnostics"], both["diagnostics"]);
 }

@@ -136,6 +136,8 @@ pub struct Report {
 struct Job {
     root: PathBuf,
     scope: Scope,
+    /// Files named on the command line: analysed as checklists whatever their names.
+    named: Vec<String>,
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, String> {
@@ -185,7 +187,7 @@ fn jobs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<Job>), String> {
         paths.to_vec()
     };
     let mut jobs: Vec<Job> = Vec::new();
-    let mut files_by_root: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let mut files = Vec::new();
     let mut base = None;
     for p in &paths {
         let abs = absolute(p)?;
@@ -199,20 +201,42 @@ fn jobs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<Job>), String> {
             jobs.push(Job {
                 root: abs,
                 scope: Scope::All,
+                named: Vec::new(),
             });
         } else {
             base.get_or_insert_with(|| abs.parent().map(Path::to_path_buf).unwrap_or_default());
-            let root = find_root(&abs);
-            let rel = relative_to(&abs, &root);
-            files_by_root.entry(root).or_default().push(rel);
+            files.push(abs);
         }
+    }
+    let mut files_by_root: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    for abs in files {
+        // `check . docs/plan.md`: a file inside a folder also given is checked in that
+        // folder's workspace, once (as a checklist whatever its name), not again in a
+        // workspace of its own.
+        let folder = jobs
+            .iter_mut()
+            .filter(|j| abs.starts_with(&j.root))
+            .max_by_key(|j| j.root.components().count());
+        match folder {
+            Some(job) => job.named.push(relative_to(&abs, &job.root)),
+            None => {
+                let root = find_root(&abs);
+                let rel = relative_to(&abs, &root);
+                files_by_root.entry(root).or_default().push(rel);
+            }
+        }
+    }
+    for job in &mut jobs {
+        job.named.sort_unstable();
+        job.named.dedup();
     }
     for (root, mut files) in files_by_root {
         files.sort_unstable();
         files.dedup();
         jobs.push(Job {
             root,
-            scope: Scope::Checklists(files),
+            scope: Scope::Checklists(files.clone()),
+            named: files,
         });
     }
     Ok((base.unwrap_or_default(), jobs))
@@ -325,10 +349,7 @@ impl Report {
         // On a spare thread while the walk runs (its own threads, not rayon's).
         rayon::spawn(crate::packs::warm_up);
         for (job_index, job) in jobs.into_iter().enumerate() {
-            let forced = match &job.scope {
-                Scope::Checklists(f) => f.clone(),
-                Scope::All => Vec::new(),
-            };
+            let forced = job.named.clone();
             let options = LoadOptions {
                 config_file: args.config.clone(),
                 forced_checklists: forced,
@@ -336,9 +357,7 @@ impl Report {
             let started = std::time::Instant::now();
             let ws = Workspace::load(&job.root, &options).map_err(|e| e.to_string())?;
             let loaded = started.elapsed();
-            if let Scope::Checklists(files) = &job.scope {
-                unreadable_checklist(&ws, files, &job.root, &base)?;
-            }
+            unreadable_checklist(&ws, &job.named, &job.root, &base)?;
             // Paths are printed relative to the first PATH argument: mostly the root itself,
             // where a workspace path (`/`-separated, no `.` or `..`) is already the answer.
             // Splitting both into components for each finding was 1% of a large check.
