@@ -172,3 +172,30 @@ fn new_lists_writes_and_never_overwrites() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown template `nope`"));
 }
+
+/// `[scores]` may weigh a section of a built-in pack the file does not select, as
+/// `audit --pack saas` does; a misspelt id is an error at its place.
+#[test]
+fn scores_may_weigh_any_built_in_section() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("readiness.toml"), "[scores]\ntenancy = 2\n").unwrap();
+    let out = readiness_in(dir.path(), &["audit", "--pack", "saas", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        dir.path().join("readiness.toml"),
+        "[scores]\ntenancyy = 2\n",
+    )
+    .unwrap();
+    let out = readiness_in(dir.path(), &["audit", "--pack", "saas", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("readiness.toml:2:1: `tenancyy` in [scores] is no section"),
+        "{stderr}"
+    );
+}

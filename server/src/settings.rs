@@ -219,7 +219,7 @@ impl Settings {
                 return Err(error(
                     section.span(),
                     format!(
-                        "`{id}` in [scores] is no section of the selected packs; their sections: {}",
+                        "`{id}` in [scores] is no section of a built-in pack; their sections: {}",
                         known.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
                 ));
@@ -292,19 +292,18 @@ fn glob_set(globs: &[Spanned<String>]) -> Result<Option<GlobSet>, (Range<usize>,
     builder.build().map(Some).map_err(|e| (0..0, e.to_string()))
 }
 
-/// Section ids of `packs` (the default pack when empty), when all are built in: a
-/// misspelt id in `[scores]` would otherwise weigh nothing, silently. A user pack is read
-/// from disk only once the workspace loads; with one selected, ids are not checked here.
+/// Section ids of every built-in pack, when `packs` (the default pack when empty) are all
+/// built in: a misspelt id in `[scores]` would otherwise weigh nothing, silently. Every
+/// built-in pack's, not only the selected ones': `audit --pack saas` selects packs the file
+/// does not name, and its `[scores]` may weigh their sections. A user pack is read from
+/// disk only once the workspace loads; with one selected, ids are not checked here.
 fn builtin_section_ids(packs: &[String]) -> Option<std::collections::BTreeSet<String>> {
-    let default = ["baseline".to_string()];
-    let names = if packs.is_empty() {
-        &default[..]
-    } else {
-        packs
-    };
+    if packs.iter().any(|p| crate::packs::is_path_ref(p.trim())) {
+        return None;
+    }
     let mut ids = std::collections::BTreeSet::new();
-    for name in names {
-        let pack = crate::packs::builtin(name.trim())?;
+    for name in crate::packs::builtin_names() {
+        let pack = crate::packs::builtin(name)?;
         ids.extend(pack.sections.iter().map(|s| s.id.clone()));
     }
     Some(ids)
@@ -361,16 +360,14 @@ mod tests {
         assert_eq!((err.line, err.column), (2, 1));
         assert!(
             err.message
-                .starts_with("`securty` in [scores] is no section of the selected packs; their sections: data, docs,"),
+                .starts_with("`securty` in [scores] is no section of a built-in pack; their sections: data, docs,"),
             "{}",
             err.message
         );
-        // Sections of every selected built-in pack count; a user pack's are not known yet.
+        // Sections of every built-in pack count (`audit --pack saas` may select one the
+        // file does not name); a user pack's are not known yet.
         assert!(parse("packs = [\"baseline\", \"saas\"]\n[scores]\ntenancy = 2\n").is_ok());
-        assert!(
-            parse("[scores]\ntenancy = 2\n").is_err(),
-            "saas is not selected"
-        );
+        assert!(parse("[scores]\ntenancy = 2\n").is_ok());
         assert!(parse("packs = [\"./team.toml\"]\n[scores]\nanything = 2\n").is_ok());
     }
 
