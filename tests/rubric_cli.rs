@@ -180,12 +180,7 @@ fn scores_may_weigh_any_built_in_section() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("readiness.toml"), "[scores]\ntenancy = 2\n").unwrap();
     let out = readiness_in(dir.path(), &["audit", "--pack", "saas", "."]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     std::fs::write(
         dir.path().join("readiness.toml"),
         "[scores]\ntenancyy = 2\n",
@@ -193,9 +188,9 @@ fn scores_may_weigh_any_built_in_section() {
     .unwrap();
     let out = readiness_in(dir.path(), &["audit", "--pack", "saas", "."]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
-        stderr.contains("readiness.toml:2:1: `tenancyy` in [scores] is no section"),
-        "{stderr}"
+        err.contains("readiness.toml:2:1: `tenancyy` in [scores] is no section"),
+        "{err}"
     );
 }
