@@ -474,12 +474,7 @@ impl<'a> Prober<'a> {
             };
             // Compared and shown as env-mismatch does: booleans by meaning, a
             // `${NAME:-default}` by its default, secret-looking values masked.
-            let actual = match def.resolved() {
-                crate::config::Resolved::Literal(a) | crate::config::Resolved::Default(a) => {
-                    Some(a)
-                }
-                crate::config::Resolved::Unknown => None,
-            };
+            let actual = crate::rules::compared_value(def).map(|(a, _)| a);
             match value {
                 Some(v) if !actual.is_some_and(|a| crate::rules::values_agree(v, a)) => {
                     let shown = crate::rules::secret_in_repo::display_def_value(def, &def.value);

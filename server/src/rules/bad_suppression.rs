@@ -24,15 +24,18 @@ impl Rule for BadSuppression {
     }
 
     fn check_checklist(&self, cx: &ChecklistCx, out: &mut Vec<Finding>) {
-        if let Some(file) = cx.ws.file(cx.path) {
-            out.extend(crate::analysis::suppressions_of(file).unknown_codes(cx.path));
-        }
+        check_file(cx.ws, cx.path, out);
     }
 
     fn check_config(&self, cx: &ConfigCx, out: &mut Vec<Finding>) {
-        if let Some(file) = cx.ws.file(cx.path) {
-            out.extend(crate::analysis::suppressions_of(file).unknown_codes(cx.path));
-        }
+        check_file(cx.ws, cx.path, out);
+    }
+}
+
+/// The suppression comments of a checklist or config file alike.
+fn check_file(ws: &crate::workspace::Workspace, path: &str, out: &mut Vec<Finding>) {
+    if let Some(file) = ws.file(path) {
+        out.extend(crate::analysis::suppressions_of(file).unknown_codes(path));
     }
 }
 

@@ -41,7 +41,7 @@ pub(crate) fn values_agree(required: &str, actual: &str) -> bool {
 
 /// The value a production definition compares by: its `${NAME:-default}` default (and
 /// whether it is one), or none when only the environment running the file knows it.
-fn compared_value(def: &EnvDef) -> Option<(&str, bool)> {
+pub(crate) fn compared_value(def: &EnvDef) -> Option<(&str, bool)> {
     match def.resolved() {
         Resolved::Literal(v) => Some((v, false)),
         Resolved::Default(v) => Some((v, true)),

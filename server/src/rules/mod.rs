@@ -14,7 +14,7 @@ mod broken_link;
 mod contradicted;
 mod duplicate_item;
 mod env_mismatch;
-pub(crate) use env_mismatch::values_agree;
+pub(crate) use env_mismatch::{compared_value, values_agree};
 mod env_unset;
 mod evidence_found;
 mod missing_evidence;

@@ -204,7 +204,6 @@ impl Workspace {
             return;
         }
         missed.sort_unstable();
-        let mut dirs = Vec::new();
         for rel in missed {
             let abs = self.root.join(rel);
             if !std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file()) {
@@ -213,13 +212,19 @@ impl Workspace {
             let (file, mut notes) = load_one(&self.root, rel, &self.settings, forced);
             self.notes.append(&mut notes);
             self.files.insert(rel.clone(), file);
-            let mut at = rel.as_str();
-            while let Some((parent, _)) = at.rsplit_once('/') {
-                dirs.push(parent.to_string());
-                at = parent;
+            self.add_parent_dirs(rel);
+        }
+    }
+
+    /// Records the folders holding `rel`, copying the shared set only when one is new.
+    fn add_parent_dirs(&mut self, rel: &str) {
+        let mut dir = rel;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if !self.dirs.contains(dir) {
+                Arc::make_mut(&mut self.dirs).insert(dir.to_string());
             }
         }
-        Arc::make_mut(&mut self.dirs).extend(dirs);
     }
 
     /// Replaces a file's text (an open editor buffer), or re-reads it from disk when `text`
@@ -282,13 +287,7 @@ impl Workspace {
         if is_new {
             // A new file may be a project marker: scopes are found again.
             self.scopes = Arc::default();
-            let mut dir = rel;
-            while let Some(i) = dir.rfind('/') {
-                dir = &dir[..i];
-                if !self.dirs.contains(dir) {
-                    Arc::make_mut(&mut self.dirs).insert(dir.to_string());
-                }
-            }
+            self.add_parent_dirs(rel);
             Arc::make_mut(&mut self.by_name)
                 .entry(file_name(rel).to_string())
                 .or_default()
